@@ -1,0 +1,42 @@
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Domain.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Application.Common.Behaviours;
+
+/// <summary>
+/// Runs an <see cref="ITransactionalCommand{TResponse}"/> in one database transaction inside the provider's
+/// execution strategy (so SQL Server's retry-on-failure can replay it whole); an already open transaction is
+/// joined, not nested. A failed result rolls back.
+/// </summary>
+public sealed class TransactionBehaviour<TMessage, TResponse>(IApplicationDbContext db)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not ITransactionalCommand<TResponse> || db.Database.CurrentTransaction is not null)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var response = await next(message, ct);
+            if (response is Result { IsSuccess: false })
+            {
+                await transaction.RollbackAsync(ct);
+                db.ClearChangeTracker();
+            }
+            else
+            {
+                await transaction.CommitAsync(ct);
+            }
+
+            return response;
+        }, cancellationToken);
+    }
+}

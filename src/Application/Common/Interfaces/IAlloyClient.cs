@@ -1,0 +1,76 @@
+using IntegrationHub.Domain.Common;
+
+namespace IntegrationHub.Application.Common.Interfaces;
+
+/// <summary>
+/// The part of Alloy's API the hub uses. Expected failures come back as errors whose codes are in
+/// <see cref="AlloyErrors"/>; Refit, HTTP and JSON types never cross this port.
+/// </summary>
+public interface IAlloyClient
+{
+    /// <summary>Creates an Alloy user; the value is its <c>userId</c>.</summary>
+    Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken);
+
+    /// <summary>Looks a user up by userId or username; <c>null</c> when Alloy does not know it.</summary>
+    Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken);
+
+    Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Mints a short-lived JWT for the user's modal.</summary>
+    Task<Result<string>> CreateUserTokenAsync(string userId, CancellationToken cancellationToken);
+
+    Task<Result<IReadOnlyList<AlloyIntegration>>> ListIntegrationsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Every installation of the whole Alloy account (Alloy has no per-user filter).</summary>
+    Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken);
+}
+
+public sealed record AlloyUser(string UserId, string? Username, string? FullName);
+
+public sealed record AlloyIntegration(
+    string IntegrationId,
+    string Name,
+    string? Description,
+    string? Icon,
+    bool Installed,
+    IReadOnlyList<string> Credentials);
+
+public sealed record AlloyInstallation(
+    string InstallationId,
+    string IntegrationId,
+    string UserId,
+    bool Enabled,
+    DateTimeOffset? InstalledAt);
+
+/// <summary>Error codes the Alloy adapter returns.</summary>
+public static class AlloyErrors
+{
+    /// <summary>Alloy refused a create with 400/409/422: possibly "already exists".</summary>
+    public const string ConflictCode = "alloy-conflict";
+
+    /// <summary>Alloy refused the request (another 4xx); the message is Alloy's.</summary>
+    public const string RejectedCode = "alloy-rejected";
+
+    public const string NotFoundCode = "alloy-not-found";
+
+    /// <summary>Network failure, timeout, 408, 429 or 5xx, after the HTTP pipeline's own retries.</summary>
+    public const string UnavailableCode = "alloy-unavailable";
+
+    /// <summary>401/403: every configured API key was refused.</summary>
+    public const string KeyRejectedCode = "alloy-key-rejected";
+
+    public static Error Conflict(string message) => new(ConflictCode, message, ErrorType.Conflict);
+
+    public static Error Rejected(string message) => new(RejectedCode, message, ErrorType.Failure);
+
+    public static Error NotFound(string message) => new(NotFoundCode, message, ErrorType.NotFound);
+
+    public static Error Unavailable(string message, TimeSpan? retryAfter = null) =>
+        new(UnavailableCode, message, ErrorType.Unavailable) { RetryAfter = retryAfter ?? TimeSpan.FromSeconds(5) };
+
+    public static Error KeyRejected() =>
+        new(KeyRejectedCode, "Alloy API key rejected: the configured key is wrong or was revoked.", ErrorType.Unauthorized)
+        {
+            RetryAfter = TimeSpan.FromSeconds(30),
+        };
+}

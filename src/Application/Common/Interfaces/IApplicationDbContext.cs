@@ -1,0 +1,26 @@
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace IntegrationHub.Application.Common.Interfaces;
+
+/// <summary>The hub's tables, as the use cases see them (no provider, no generic repository).</summary>
+public interface IApplicationDbContext
+{
+    DbSet<Tenant> Tenants { get; }
+
+    DbSet<AlloyAccount> AlloyAccounts { get; }
+
+    DbSet<Installation> Installations { get; }
+
+    DbSet<InstallationChange> InstallationChanges { get; }
+
+    DatabaseFacade Database { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets every tracked entity (after a failed save that the handler recovers from).</summary>
+    void ClearChangeTracker();
+}

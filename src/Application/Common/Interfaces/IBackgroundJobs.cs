@@ -1,0 +1,14 @@
+namespace IntegrationHub.Application.Common.Interfaces;
+
+/// <summary>
+/// Asks the job runner to do work later. Never the only record of intent: every job re-reads the database,
+/// and the reconciler re-enqueues whatever is due if a job is lost.
+/// </summary>
+public interface IBackgroundJobs
+{
+    /// <summary>Runs provisioning of the account soon (after the current transaction commits, if any).</summary>
+    void EnqueueProvisioning(long accountId);
+
+    /// <summary>Runs provisioning of the account at <paramref name="at"/>.</summary>
+    void ScheduleProvisioning(long accountId, DateTimeOffset at);
+}

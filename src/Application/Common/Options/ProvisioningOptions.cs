@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IntegrationHub.Application.Common.Options;
+
+/// <summary>How provisioning retries and how long callers wait for it (section <c>Provisioning</c>).</summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Provisioning";
+
+    /// <summary>Attempts before an account is marked Failed.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay before the second attempt; doubles each attempt, with ±20 % jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one attempt holds the account; a crashed attempt is retried after it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>When Alloy rejects the API key, how long until the account is tried again (no attempt is spent).</summary>
+    public TimeSpan KeyRejectedRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a token request waits for its tenant's provisioning before answering 503.</summary>
+    public TimeSpan InlineWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many due accounts one reconciler run enqueues.</summary>
+    [Range(1, 100_000)]
+    public int ReconcilerBatchSize { get; set; } = 1000;
+}

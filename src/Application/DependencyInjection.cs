@@ -1,0 +1,41 @@
+using FluentValidation;
+using IntegrationHub.Application.Common.Behaviours;
+using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Installations;
+using IntegrationHub.Application.Integrations;
+using IntegrationHub.Application.Provisioning;
+using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace IntegrationHub.Application;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(DependencyInjection)];
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(TransactionBehaviour<,>),
+            ];
+        });
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        services.AddOptions<HubAlloyOptions>().Bind(configuration.GetSection(HubAlloyOptions.SectionName));
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddScoped<ProvisionedAccounts>();
+        services.AddScoped<IntegrationCatalog>();
+        services.AddScoped<InstallationSynchronizer>();
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Application.Installations;
+
+/// <summary>
+/// Upserts one tenant's installation records from what Alloy lists now: new ones are discovered, changed ones
+/// get history, vanished ones are marked removed. Used by the frontend refresh and by the sync job.
+/// </summary>
+public sealed class InstallationSynchronizer(IApplicationDbContext db, TimeProvider time)
+{
+    public async Task<IReadOnlyList<Installation>> SyncTenantAsync(
+        TenantId tenantId,
+        AlloyEnvironment environment,
+        IReadOnlyCollection<InstallationSnapshot> current,
+        InstallationChangeSource source,
+        CancellationToken cancellationToken)
+    {
+        // Two refreshes of one tenant may race to insert the same new installation; the loser reloads once.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var records = await ApplyAsync(tenantId, environment, current, source, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                return records;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ClearChangeTracker();
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Installation>> ApplyAsync(
+        TenantId tenantId,
+        AlloyEnvironment environment,
+        IReadOnlyCollection<InstallationSnapshot> current,
+        InstallationChangeSource source,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var records = await db.Installations
+            .Where(i => i.TenantId == tenantId && i.Environment == environment)
+            .ToListAsync(cancellationToken);
+        var byId = records.ToDictionary(i => i.InstallationId, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var snapshot in current)
+        {
+            if (!seen.Add(snapshot.InstallationId))
+            {
+                continue;
+            }
+
+            if (byId.TryGetValue(snapshot.InstallationId, out var record))
+            {
+                record.Apply(snapshot, now, source);
+            }
+            else
+            {
+                record = Installation.Discover(tenantId, environment, snapshot, now, source);
+                db.Installations.Add(record);
+                records.Add(record);
+            }
+        }
+
+        foreach (var record in records.Where(r => !seen.Contains(r.InstallationId)))
+        {
+            record.MarkRemoved(now, source);
+        }
+
+        return records.OrderBy(r => r.InstalledAt ?? r.FirstSeenAt).ThenBy(r => r.InstallationId, StringComparer.Ordinal).ToList();
+    }
+}

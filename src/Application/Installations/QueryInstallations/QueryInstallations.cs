@@ -1,0 +1,63 @@
+using FluentValidation;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Models;
+using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.Tenants;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Application.Installations.QueryInstallations;
+
+/// <summary>Admin: installations across tenants, filtered, cursor-paged in a stable order.</summary>
+public sealed record QueryInstallationsQuery(string? TenantId, string? IntegrationId, bool? Enabled, string? Cursor, int? Limit)
+    : IQuery<Result<Page<TenantInstallationResponse>>>;
+
+internal sealed class QueryInstallationsQueryValidator : AbstractValidator<QueryInstallationsQuery>
+{
+    public QueryInstallationsQueryValidator()
+    {
+        RuleFor(q => q.TenantId).ValidTenantId().When(q => q.TenantId is not null);
+        RuleFor(q => q.IntegrationId).MaximumLength(Installation.MaxIdLength);
+        RuleFor(q => q.Limit).ValidPageSize();
+        RuleFor(q => q.Cursor).ValidCursor();
+    }
+}
+
+internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy)
+    : IQueryHandler<QueryInstallationsQuery, Result<Page<TenantInstallationResponse>>>
+{
+    public const int DefaultLimit = 50;
+
+    public async ValueTask<Result<Page<TenantInstallationResponse>>> Handle(QueryInstallationsQuery query, CancellationToken cancellationToken)
+    {
+        var environment = alloy.CurrentValue.Environment;
+        var limit = query.Limit ?? DefaultLimit;
+        Cursor.TryDecode(query.Cursor, out var after);
+
+        var rows = db.Installations.AsNoTracking().Where(i => i.Environment == environment && i.Id > after);
+        if (query.TenantId is not null)
+        {
+            var tenantId = TenantId.From(query.TenantId);
+            rows = rows.Where(i => i.TenantId == tenantId);
+        }
+
+        if (query.IntegrationId is not null)
+        {
+            rows = rows.Where(i => i.IntegrationId == query.IntegrationId);
+        }
+
+        if (query.Enabled is { } enabled)
+        {
+            rows = rows.Where(i => i.Enabled == enabled);
+        }
+
+        var page = await rows.OrderBy(i => i.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = page.Take(limit).Select(TenantInstallationResponse.From).ToList();
+        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        return new Page<TenantInstallationResponse>(items, next);
+    }
+}

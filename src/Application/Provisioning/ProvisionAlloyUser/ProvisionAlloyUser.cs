@@ -1,0 +1,152 @@
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
+
+/// <summary>
+/// One provisioning attempt for one account: creates its Alloy user, or adopts the one that already exists
+/// under its deterministic username. Safe to run any number of times, concurrently, after any crash.
+/// </summary>
+public sealed record ProvisionAlloyUserCommand(long AccountId) : ICommand<Result<ProvisioningOutcome>>;
+
+/// <param name="State">The account's state after this command.</param>
+/// <param name="Attempted">Whether this command made an attempt (false: nothing was due, or another worker holds it).</param>
+public sealed record ProvisioningOutcome(ProvisioningState State, bool Attempted, DateTimeOffset? NextAttemptAt);
+
+internal sealed partial class ProvisionAlloyUserCommandHandler(
+    IApplicationDbContext db,
+    IAlloyClient alloy,
+    IBackgroundJobs jobs,
+    IOptionsMonitor<ProvisioningOptions> options,
+    TimeProvider time,
+    ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
+{
+    /// <summary>A scheduled retry may fire a little before its time; it still counts as due.</summary>
+    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
+
+    public async ValueTask<Result<ProvisioningOutcome>> Handle(ProvisionAlloyUserCommand command, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var account = await db.AlloyAccounts.FirstOrDefaultAsync(a => a.Id == command.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return new Error("account-not-found", $"Alloy account {command.AccountId} does not exist.", ErrorType.NotFound);
+        }
+
+        var now = time.GetUtcNow();
+        if (!account.IsDue(now + EarlyTolerance))
+        {
+            return Skipped(account);
+        }
+
+        var fullName = await db.Tenants.Where(t => t.TenantId == account.TenantId).Select(t => t.Name)
+            .FirstOrDefaultAsync(cancellationToken) ?? account.TenantId.Value;
+
+        account.BeginAttempt(now, settings.Lease);
+        if (!await TrySaveAsync(cancellationToken))
+        {
+            // Another worker took the lease first; it does the work.
+            return await CurrentAsync(command.AccountId, cancellationToken);
+        }
+
+        var result = await CreateOrAdoptAsync(account.Username, fullName, cancellationToken);
+        now = time.GetUtcNow();
+        if (result.IsSuccess)
+        {
+            account.MarkProvisioned(result.Value, now);
+            LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
+        }
+        else
+        {
+            switch (result.Error.Code)
+            {
+                case AlloyErrors.KeyRejectedCode:
+                    account.Defer(result.Error.Description, now + settings.KeyRejectedRetryDelay);
+                    break;
+                case AlloyErrors.UnavailableCode:
+                    var delay = ProvisioningBackoff.DelayAfter(account.Attempts, settings, result.Error.RetryAfter);
+                    account.RecordTransientFailure(result.Error.Description, now + delay, settings.MaxAttempts);
+                    break;
+                default:
+                    account.MarkFailed(result.Error.Description);
+                    break;
+            }
+
+            LogAttemptFailed(logger, account.TenantId.Value, account.Attempts, result.Error.Code, account.State);
+        }
+
+        if (!await TrySaveAsync(cancellationToken))
+        {
+            return await CurrentAsync(command.AccountId, cancellationToken);
+        }
+
+        if (account is { State: ProvisioningState.Pending, NextAttemptAt: { } retryAt })
+        {
+            jobs.ScheduleProvisioning(account.Id, retryAt);
+        }
+
+        return new ProvisioningOutcome(account.State, Attempted: true, account.NextAttemptAt);
+    }
+
+    /// <summary>
+    /// Alloy has no upsert and does not document its duplicate answer: a 400/409/422 on create may mean "exists",
+    /// so look the deterministic username up and adopt that user. This heals a response lost after Alloy
+    /// created the user, and a race between two workers.
+    /// </summary>
+    private async Task<Result<string>> CreateOrAdoptAsync(string username, string fullName, CancellationToken cancellationToken)
+    {
+        var created = await alloy.CreateUserAsync(username, fullName, cancellationToken);
+        if (created.IsSuccess || created.Error.Code != AlloyErrors.ConflictCode)
+        {
+            return created;
+        }
+
+        var found = await alloy.FindUserAsync(username, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return Result<string>.Failure(found.Error);
+        }
+
+        if (found.Value is { } user)
+        {
+            return user.UserId;
+        }
+
+        // The refusal did not mean "exists": it is a permanent validation error; keep Alloy's words.
+        return created.Error;
+    }
+
+    private async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ClearChangeTracker();
+            return false;
+        }
+    }
+
+    private async Task<Result<ProvisioningOutcome>> CurrentAsync(long accountId, CancellationToken cancellationToken)
+    {
+        var current = await db.AlloyAccounts.AsNoTracking().FirstAsync(a => a.Id == accountId, cancellationToken);
+        return Skipped(current);
+    }
+
+    private static ProvisioningOutcome Skipped(AlloyAccount account) => new(account.State, Attempted: false, account.NextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned Alloy user {UserId} for tenant {TenantId} in {Environment} after {Attempts} attempt(s)")]
+    private static partial void LogProvisioned(ILogger logger, string tenantId, AlloyEnvironment environment, string userId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning attempt {Attempts} for tenant {TenantId} failed with {ErrorCode}; the account is now {State}")]
+    private static partial void LogAttemptFailed(ILogger logger, string tenantId, int attempts, string errorCode, ProvisioningState state);
+}

@@ -1,0 +1,127 @@
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.Tenants;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Application.Provisioning;
+
+/// <summary>
+/// Gives the use cases that need an Alloy user (tokens, integrations, installations) the tenant's provisioned
+/// account, tolerating provisioning lag: a due account is provisioned inline and the caller waits for it up to
+/// <see cref="ProvisioningOptions.InlineWait"/>; then it gets <c>provisioning-pending</c> (503 + Retry-After),
+/// or <c>provisioning-failed</c> (409) if provisioning gave up.
+/// </summary>
+public sealed class ProvisionedAccounts(
+    IApplicationDbContext db,
+    IServiceScopeFactory scopes,
+    IBackgroundJobs jobs,
+    IOptionsMonitor<HubAlloyOptions> alloy,
+    IOptionsMonitor<ProvisioningOptions> provisioning,
+    TimeProvider time)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PendingRetryAfter = TimeSpan.FromSeconds(2);
+
+    public async Task<Result<AlloyAccount>> RequireAsync(TenantId tenantId, CancellationToken cancellationToken)
+    {
+        var options = alloy.CurrentValue;
+        var deadline = time.GetUtcNow() + provisioning.CurrentValue.InlineWait;
+        Task? inline = null;
+        while (true)
+        {
+            // Read whether the inline attempt had finished before reading the row, so the row reflects it.
+            var inlineFinished = inline is { IsCompleted: true };
+            var account = await db.AlloyAccounts.AsNoTracking()
+                .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Environment == options.Environment, cancellationToken);
+            if (account is null)
+            {
+                var created = await CreateForCurrentEnvironmentAsync(tenantId, options, cancellationToken);
+                if (!created.IsSuccess)
+                {
+                    return created.Error;
+                }
+
+                continue;
+            }
+
+            var now = time.GetUtcNow();
+            switch (account.State)
+            {
+                case ProvisioningState.Provisioned:
+                    return account;
+                case ProvisioningState.Failed:
+                    return AlloyAccountErrors.Failed(tenantId, account.LastError);
+                case ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned:
+                    return AlloyAccountErrors.Offboarded(tenantId);
+            }
+
+            if (inline is null && account.IsDue(now))
+            {
+                // One inline attempt per request, in its own scope so that it can finish (and record its
+                // outcome) even if this request stops waiting for it.
+                inline = Task.Run(() => ProvisionInOwnScopeAsync(account.Id), CancellationToken.None);
+            }
+
+            var remaining = deadline - now;
+            if (remaining <= TimeSpan.Zero || (inlineFinished && account.State == ProvisioningState.Pending))
+            {
+                var retryAfter = account.NextAttemptAt is { } next && next > now ? next - now : PendingRetryAfter;
+                return AlloyAccountErrors.Pending(tenantId, retryAfter < PendingRetryAfter ? PendingRetryAfter : retryAfter);
+            }
+
+            var wait = remaining < PollInterval ? remaining : PollInterval;
+            if (inline is { IsCompleted: false })
+            {
+                await Task.WhenAny(inline, Task.Delay(wait, time, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ProvisionInOwnScopeAsync(long accountId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        await sender.Send(new ProvisionAlloyUserCommand(accountId), CancellationToken.None);
+    }
+
+    /// <summary>The hub was switched to another Alloy environment: the tenant gets an account there on demand.</summary>
+    private async Task<Result> CreateForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
+        if (tenant is null)
+        {
+            return TenantErrors.NotFound(tenantId.Value);
+        }
+
+        if (tenant.IsDeleted)
+        {
+            return AlloyAccountErrors.Offboarded(tenantId);
+        }
+
+        var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, time.GetUtcNow());
+        db.AlloyAccounts.Add(account);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            jobs.EnqueueProvisioning(account.Id);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request created it at the same time.
+            db.ClearChangeTracker();
+        }
+
+        return Result.Success();
+    }
+}

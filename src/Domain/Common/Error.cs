@@ -1,0 +1,36 @@
+namespace IntegrationHub.Domain.Common;
+
+/// <summary>What kind of failure an <see cref="Error"/> is; the HTTP edge maps each kind to one status.</summary>
+public enum ErrorType
+{
+    Failure,
+    Validation,
+    NotFound,
+    Conflict,
+    Forbidden,
+    /// <summary>The request is fine but the work it depends on has not finished yet (retry later).</summary>
+    Pending,
+    /// <summary>An upstream dependency (Alloy) failed or is unreachable.</summary>
+    Unavailable,
+    /// <summary>An upstream dependency refused our credentials.</summary>
+    Unauthorized,
+}
+
+/// <summary>An expected failure, returned as a value rather than thrown.</summary>
+/// <param name="Code">A stable, machine-readable slug such as <c>tenant-not-found</c>.</param>
+/// <param name="Description">A human-readable explanation, safe to show to the caller.</param>
+/// <param name="Type">The kind of failure.</param>
+public sealed record Error(string Code, string Description, ErrorType Type)
+{
+    /// <summary>Field name → messages, for validation failures.</summary>
+    public IReadOnlyDictionary<string, string[]>? Fields { get; init; }
+
+    /// <summary>How long the caller should wait before trying again, when known.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
+        new("validation", "One or more fields are invalid.", ErrorType.Validation) { Fields = fields };
+
+    public static Error Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+}
