@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Refit;
+
+namespace IntegrationHub.Infrastructure.Alloy;
+
+/// <summary>Alloy Embedded's REST API (2025-09), the endpoints the hub calls. See shared/ALLOY-API.md.</summary>
+public interface IAlloyApi
+{
+    [Post("/users")]
+    Task<IApiResponse<CreateUserResponse>> CreateUserAsync([Body] CreateUserRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Accepts a userId or a username.</summary>
+    [Get("/users/{uid}")]
+    Task<IApiResponse<AlloyUserDto>> GetUserAsync(string uid, CancellationToken cancellationToken);
+
+    [Delete("/users/{uid}")]
+    Task<IApiResponse<JsonElement>> DeleteUserAsync(string uid, CancellationToken cancellationToken);
+
+    [Get("/users/{uid}/token")]
+    Task<IApiResponse<TokenResponse>> GetUserTokenAsync(string uid, CancellationToken cancellationToken);
+
+    [Get("/integrations")]
+    Task<IApiResponse<DataList<IntegrationDto>>> ListIntegrationsAsync([Query] string userId, CancellationToken cancellationToken);
+
+    [Get("/installations")]
+    Task<IApiResponse<DataList<InstallationDto>>> ListInstallationsAsync(CancellationToken cancellationToken);
+}
+
+public sealed record CreateUserRequest(string Username, string? FullName);
+
+public sealed record CreateUserResponse(string? UserId);
+
+public sealed record AlloyUserDto(string? UserId, string? Username, string? FullName);
+
+public sealed record TokenResponse(string? Token);
+
+public sealed record DataList<T>(IReadOnlyList<T>? Data);
+
+public sealed record IntegrationDto(
+    string? IntegrationId,
+    string? App,
+    string? PrimaryConnector,
+    string? Name,
+    string? Description,
+    string? Icon,
+    bool? Installed,
+    IReadOnlyList<string>? Credentials);
+
+public sealed record InstallationDto(
+    string? InstallationId,
+    string? IntegrationId,
+    string? UserId,
+    bool? Enabled,
+    DateTimeOffset? InstalledAt);
+
+public sealed record AlloyErrorBody(string? Message);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(CreateUserResponse))]
+[JsonSerializable(typeof(AlloyUserDto))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(DataList<IntegrationDto>))]
+[JsonSerializable(typeof(DataList<InstallationDto>))]
+[JsonSerializable(typeof(AlloyErrorBody))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class AlloyJsonContext : JsonSerializerContext;

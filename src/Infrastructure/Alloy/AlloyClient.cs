@@ -1,0 +1,236 @@
+using System.Net;
+using System.Text.Json;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Domain.Common;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+
+namespace IntegrationHub.Infrastructure.Alloy;
+
+/// <summary>Adapts the Refit client to the Application port: Alloy's answers become results, Refit stays here.</summary>
+public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logger) : IAlloyClient
+{
+    public async Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("POST /users", ct => api.CreateUserAsync(new CreateUserRequest(username, fullName), ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (body?.UserId is { Length: > 0 } userId)
+        {
+            return userId;
+        }
+
+        return status switch
+        {
+            HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity =>
+                AlloyErrors.Conflict(error ?? "Alloy refused to create the user."),
+            _ => Failure(status, error, "POST /users"),
+        };
+    }
+
+    public async Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /users/{uid}", ct => api.GetUserAsync(userIdOrUsername, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (status == HttpStatusCode.NotFound)
+        {
+            return Result<AlloyUser?>.Success(null);
+        }
+
+        return body?.UserId is { Length: > 0 } id
+            ? new AlloyUser(id, body.Username, body.FullName)
+            : Failure(status, error, "GET /users/{uid}");
+    }
+
+    public async Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("DELETE /users/{uid}", ct => api.DeleteUserAsync(userId, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, _, error) = response.Value;
+        return (int)status is >= 200 and < 300 or 404 ? Result.Success() : Failure(status, error, "DELETE /users/{uid}");
+    }
+
+    public async Task<Result<string>> CreateUserTokenAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /users/{uid}/token", ct => api.GetUserTokenAsync(userId, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        return body?.Token is { Length: > 0 } token ? token : Failure(status, error, "GET /users/{uid}/token");
+    }
+
+    public async Task<Result<IReadOnlyList<AlloyIntegration>>> ListIntegrationsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /integrations", ct => api.ListIntegrationsAsync(userId, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (body?.Data is not { } data)
+        {
+            return Failure(status, error, "GET /integrations");
+        }
+
+        return data
+            .Where(i => !string.IsNullOrEmpty(i.IntegrationId))
+            .Select(i => new AlloyIntegration(
+                i.IntegrationId!,
+                i.Name ?? i.PrimaryConnector ?? i.App ?? i.IntegrationId!,
+                i.Description,
+                i.Icon,
+                i.Installed ?? false,
+                i.Credentials ?? []))
+            .ToList();
+    }
+
+    public async Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /installations", api.ListInstallationsAsync, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (body?.Data is not { } data)
+        {
+            return Failure(status, error, "GET /installations");
+        }
+
+        return data
+            .Where(i => !string.IsNullOrEmpty(i.InstallationId) && !string.IsNullOrEmpty(i.UserId))
+            .Select(i => new AlloyInstallation(i.InstallationId!, i.IntegrationId ?? string.Empty, i.UserId!, i.Enabled ?? false, i.InstalledAt))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Makes one call (the HTTP pipeline has already retried transient failures). A transport failure or an
+    /// answer that means "try later" or "bad key" is an error here; any other answer goes back to the caller.
+    /// </summary>
+    private async Task<Result<(HttpStatusCode Status, T? Body, string? Error)>> CallAsync<T>(
+        string endpoint,
+        Func<CancellationToken, Task<IApiResponse<T>>> call,
+        CancellationToken cancellationToken)
+    {
+        IApiResponse<T> response;
+        try
+        {
+            response = await call(cancellationToken);
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            LogUnreachable(logger, endpoint, ex.GetType().Name);
+            return AlloyErrors.Unavailable($"Alloy did not answer {endpoint} ({Describe(ex)}).");
+        }
+
+        using (response)
+        {
+            if (!response.IsReceived || response.StatusCode is not { } status)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var cause = response.Error?.InnerException ?? response.Error;
+                LogUnreachable(logger, endpoint, cause?.GetType().Name ?? "no response");
+                return AlloyErrors.Unavailable($"Alloy did not answer {endpoint} ({(cause is null ? "no response" : Describe(cause))}).");
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return Result<(HttpStatusCode, T?, string?)>.Success((status, response.Content, null));
+            }
+
+            var message = ReadMessage(response.Error as ApiException);
+            if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return AlloyErrors.KeyRejected();
+            }
+
+            if (IsTransient(status))
+            {
+                LogTransient(logger, endpoint, (int)status);
+                return AlloyErrors.Unavailable($"Alloy answered {endpoint} with {(int)status}{(message is null ? string.Empty : $": {message}")}.", RetryAfter(response));
+            }
+
+            return Result<(HttpStatusCode, T?, string?)>.Success((status, default, message));
+        }
+    }
+
+    private static Error Failure(HttpStatusCode status, string? message, string endpoint) => status switch
+    {
+        HttpStatusCode.NotFound => AlloyErrors.NotFound(message ?? $"Alloy answered {endpoint} with 404."),
+        _ => AlloyErrors.Rejected($"Alloy answered {endpoint} with {(int)status}: {message ?? "no message"}."),
+    };
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        HttpRequestException or TimeoutRejectedException or BrokenCircuitException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        BrokenCircuitException => "circuit open after repeated failures",
+        TimeoutRejectedException or OperationCanceledException => "timed out",
+        _ => "connection failed",
+    };
+
+    private static TimeSpan? RetryAfter(IApiResponse response)
+    {
+        var retryAfter = response.Headers?.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    private static string? ReadMessage(ApiException? error)
+    {
+        if (string.IsNullOrWhiteSpace(error?.Content))
+        {
+            return null;
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize(error.Content, AlloyJsonContext.Default.AlloyErrorBody);
+            return body?.Message is { Length: > 0 } m ? Clip(m) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Clip(string message) => message.Length <= 300 ? message : message[..300] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy {Endpoint} unreachable: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy {Endpoint} answered {Status} after retries")]
+    private static partial void LogTransient(ILogger logger, string endpoint, int status);
+}

@@ -1,0 +1,147 @@
+using Hangfire;
+using Hangfire.SqlServer;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Infrastructure.Alloy;
+using IntegrationHub.Infrastructure.Health;
+using IntegrationHub.Infrastructure.Jobs;
+using IntegrationHub.Infrastructure.Persistence;
+using IntegrationHub.Infrastructure.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Refit;
+
+namespace IntegrationHub.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        AddPersistence(services, configuration, environment);
+        AddAlloy(services, configuration);
+        AddJobs(services, configuration);
+
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName));
+        services.AddSingleton<IModalTokenIssuer, ModalTokenIssuer>();
+        services.AddHybridCache();
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<JobStorageHealthCheck>("job-storage", tags: [ReadyTag])
+            .AddCheck<AlloyKeyHealthCheck>("alloy-key", tags: [ReadyTag]);
+        return services;
+    }
+
+    private static void AddPersistence(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
+        var connectionString = configuration.GetConnectionString("Hub");
+        services.AddSingleton<AfterCommitInterceptor>();
+        services.AddSingleton<SqlitePragmaInterceptor>();
+
+        if (options.Provider == DatabaseProvider.SqlServer)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Hub is not set.");
+            }
+
+            services.AddDbContext<SqlServerHubDbContext>((sp, o) => o
+                .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure(maxRetryCount: 5))
+                .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>()));
+            services.AddScoped<HubDbContext>(sp => sp.GetRequiredService<SqlServerHubDbContext>());
+        }
+        else
+        {
+            connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "integrationhub.db")}";
+            services.AddDbContext<SqliteHubDbContext>((sp, o) => o
+                .UseSqlite(connectionString)
+                .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>()));
+            services.AddScoped<HubDbContext>(sp => sp.GetRequiredService<SqliteHubDbContext>());
+        }
+
+        services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<HubDbContext>());
+        services.AddSingleton<DatabaseInitializer>();
+    }
+
+    private static void AddAlloy(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlloyClientOptions>().Bind(configuration.GetSection(AlloyClientOptions.SectionName));
+        services.AddSingleton<AlloyKeyState>();
+        services.TryAddSingleton<IAlloyEndpoint, ConfiguredAlloyEndpoint>();
+        services.AddTransient<AlloyAuthHandler>();
+
+        var client = services.AddRefitGeneratedClient<IAlloyApi>(AlloyJsonContext.Default)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IAlloyEndpoint>().BaseAddress;
+                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+            });
+
+        // Resilience outside, authentication inside: every retry re-reads the current key.
+        client.AddStandardResilienceHandler(o =>
+            {
+                o.Retry.MaxRetryAttempts = 3;
+                o.Retry.UseJitter = true;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+            });
+        client.AddHttpMessageHandler<AlloyAuthHandler>();
+
+        services.AddTransient<IAlloyClient, AlloyClient>();
+    }
+
+    private static void AddJobs(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(HangfireOptions.SectionName).Get<HangfireOptions>() ?? new HangfireOptions();
+        services.AddOptions<HangfireOptions>().Bind(configuration.GetSection(HangfireOptions.SectionName));
+        var connectionString = configuration.GetConnectionString("Hub");
+
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (options.Storage == JobStorageKind.SqlServer)
+            {
+                config.UseSqlServerStorage(connectionString, new SqlServerStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.Zero,
+                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                });
+            }
+            else
+            {
+                config.UseInMemoryStorage();
+            }
+        });
+
+        if (options.WorkerCount is not 0)
+        {
+            services.AddHangfireServer(server =>
+            {
+                if (options.WorkerCount is { } count)
+                {
+                    server.WorkerCount = count;
+                }
+
+                server.SchedulePollingInterval = options.SchedulePollingInterval
+                    ?? (options.Storage == JobStorageKind.InMemory ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5));
+            });
+        }
+
+        services.AddScoped<IBackgroundJobs, HangfireBackgroundJobs>();
+        services.AddHostedService<StartupReconciler>();
+    }
+}

@@ -1,0 +1,15 @@
+using Hangfire;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Infrastructure.Persistence;
+
+namespace IntegrationHub.Infrastructure.Jobs;
+
+/// <summary>Enqueues Hangfire jobs once the current database transaction (if any) has committed.</summary>
+public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbContext db, AfterCommitInterceptor afterCommit) : IBackgroundJobs
+{
+    public void EnqueueProvisioning(long accountId) =>
+        afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None)));
+
+    public void ScheduleProvisioning(long accountId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
+}

@@ -1,0 +1,26 @@
+using Hangfire;
+using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
+using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
+using Mediator;
+
+namespace IntegrationHub.Infrastructure.Jobs;
+
+/// <summary>Thin: sends the command through the same pipeline as HTTP. The command re-reads the database.</summary>
+public sealed class ProvisionAlloyUserJob(ISender sender)
+{
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Provision Alloy user of account {0}")]
+    public async Task RunAsync(long accountId, CancellationToken cancellationToken) =>
+        await sender.Send(new ProvisionAlloyUserCommand(accountId), cancellationToken);
+}
+
+public sealed class ReconcileProvisioningJob(ISender sender)
+{
+    public const string RecurringJobId = "reconcile-provisioning";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [JobDisplayName("Re-enqueue due provisioning")]
+    public async Task RunAsync(CancellationToken cancellationToken) =>
+        await sender.Send(new ReconcileProvisioningCommand(), cancellationToken);
+}

@@ -1,0 +1,38 @@
+using Hangfire;
+using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Infrastructure.Jobs;
+
+/// <summary>
+/// On start: registers the recurring reconciler, then runs it once, so work that was due when the process
+/// stopped (an in-memory job store loses its jobs) resumes at once instead of at the next schedule.
+/// </summary>
+public sealed class StartupReconciler(
+    IServiceScopeFactory scopes,
+    IRecurringJobManager recurring,
+    IOptions<HangfireOptions> options,
+    ILogger<StartupReconciler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        recurring.AddOrUpdate<ReconcileProvisioningJob>(
+            ReconcileProvisioningJob.RecurringJobId,
+            j => j.RunAsync(CancellationToken.None),
+            options.Value.ReconcilerCron);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(), stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The recurring run will try again; the hub must start even if the database is briefly away.
+            logger.LogWarning(ex, "The start-up reconciler run failed; the recurring run will catch up");
+        }
+    }
+}

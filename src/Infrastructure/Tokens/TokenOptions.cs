@@ -1,0 +1,16 @@
+namespace IntegrationHub.Infrastructure.Tokens;
+
+/// <summary>Section <c>Tokens</c>.</summary>
+public sealed class TokenOptions
+{
+    public const string SectionName = "Tokens";
+
+    /// <summary>How long a minted token may be handed out again; zero disables reuse (single flight stays).</summary>
+    public TimeSpan ReuseWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A token is never handed out again once it is this close to its expiry.</summary>
+    public TimeSpan ExpirySafetyMargin { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Assumed lifetime when the token's <c>exp</c> cannot be read (Alloy documents at most 30 minutes).</summary>
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(30);
+}
