@@ -12,6 +12,12 @@ public sealed class AlloyAccount
     public const int MaxUsernameLength = 200;
     public const int MaxErrorLength = 1000;
 
+    /// <summary>For EF Core.</summary>
+    private AlloyAccount()
+    {
+        Username = null!;
+    }
+
     private AlloyAccount(TenantId tenantId, AlloyEnvironment environment, string username, DateTimeOffset now)
     {
         TenantId = tenantId;

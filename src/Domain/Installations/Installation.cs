@@ -11,6 +11,14 @@ public sealed class Installation
 
     private readonly List<InstallationChange> _history = [];
 
+    /// <summary>For EF Core.</summary>
+    private Installation()
+    {
+        InstallationId = null!;
+        IntegrationId = null!;
+        IntegrationName = null!;
+    }
+
     private Installation(
         TenantId tenantId,
         AlloyEnvironment environment,
