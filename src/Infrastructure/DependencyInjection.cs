@@ -69,6 +69,7 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<HubDbContext>());
         services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService<DatabaseInitializerHostedService>();
     }
 
     private static void AddAlloy(IServiceCollection services, IConfiguration configuration)

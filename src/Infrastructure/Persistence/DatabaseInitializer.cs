@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -45,4 +46,12 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<Da
 
         await db.Database.MigrateAsync(cancellationToken);
     }
+}
+
+/// <summary>Initializes the database before any other hosted service (job server, reconciler) starts.</summary>
+public sealed class DatabaseInitializerHostedService(DatabaseInitializer initializer) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

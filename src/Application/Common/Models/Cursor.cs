@@ -22,7 +22,7 @@ public static class Cursor
         }
 
         Span<byte> bytes = stackalloc byte[12];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 8)
+        if (Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != 8)
         {
             return false;
         }

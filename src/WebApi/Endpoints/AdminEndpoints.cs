@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using IntegrationHub.Application.Common.Models;
+using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Application.Installations;
+using IntegrationHub.Application.Installations.GetInstallationHistory;
+using IntegrationHub.Application.Installations.QueryInstallations;
+using IntegrationHub.Application.Tenants;
+using IntegrationHub.Application.Tenants.ListTenants;
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.WebApi.Auth;
+using IntegrationHub.WebApi.Errors;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace IntegrationHub.WebApi.Endpoints;
+
+/// <summary><c>/api/admin</c>: cross-tenant queries for the SaaS's admins.</summary>
+public static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/tenants", ListTenants).WithSummary("Tenants with their provisioning state, cursor-paged.").ProducesValidationProblem();
+        group.MapGet("/installations", QueryInstallations)
+            .WithSummary("Installations across tenants, cursor-paged; Accept: text/csv exports every match.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
+        group.MapGet("/installations/{installationId}/history", GetInstallationHistory).WithSummary("An installation's history.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<Page<TenantResponse>>, ProblemHttpResult>> ListTenants(
+        [FromQuery] ProvisioningState? state, [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new ListTenantsQuery(state, cursor, limit), cancellationToken)).ToHttpResult(http);
+
+    public static async Task<IResult> QueryInstallations(
+        [FromQuery] string? tenantId, [FromQuery] string? integrationId, [FromQuery] bool? enabled,
+        [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var query = new QueryInstallationsQuery(tenantId, integrationId, enabled, cursor, limit);
+        if (!WantsCsv(http.Request))
+        {
+            return (await sender.Send(query, cancellationToken)).ToHttpResult(http);
+        }
+
+        // Validate once up front, so a bad filter is a 400 problem rather than a broken download.
+        var first = await sender.Send(query with { Limit = ValidationRules.MaxPageSize }, cancellationToken);
+        if (!first.IsSuccess)
+        {
+            return first.Error.ToProblem(http);
+        }
+
+        return Results.Stream(
+            async stream =>
+            {
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+                await writer.WriteLineAsync("tenantId,installationId,integrationId,integrationName,enabled,installedAt,firstSeenAt,lastSyncedAt,removedAt");
+                var page = first.Value;
+                while (true)
+                {
+                    foreach (var item in page.Items)
+                    {
+                        await writer.WriteLineAsync(ToCsvRow(item));
+                    }
+
+                    if (page.NextCursor is null)
+                    {
+                        break;
+                    }
+
+                    var next = await sender.Send(query with { Cursor = page.NextCursor, Limit = ValidationRules.MaxPageSize }, cancellationToken);
+                    page = next.Value;
+                }
+            },
+            contentType: "text/csv; charset=utf-8",
+            fileDownloadName: "installations.csv");
+    }
+
+    public static async Task<Results<Ok<InstallationHistoryResponse>, ProblemHttpResult>> GetInstallationHistory(
+        string installationId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new GetInstallationHistoryQuery(installationId), cancellationToken)).ToHttpResult(http);
+
+    private static bool WantsCsv(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+
+    private static string ToCsvRow(TenantInstallationResponse i) => string.Join(',',
+        Csv(i.TenantId), Csv(i.InstallationId), Csv(i.IntegrationId), Csv(i.IntegrationName),
+        i.Enabled ? "true" : "false", Csv(i.InstalledAt), Csv(i.FirstSeenAt), Csv(i.LastSyncedAt), Csv(i.RemovedAt));
+
+    private static string Csv(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>RFC 4180 quoting, and no formula injection when the file is opened in a spreadsheet.</summary>
+    internal static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

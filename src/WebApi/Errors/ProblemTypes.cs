@@ -1,0 +1,48 @@
+namespace IntegrationHub.WebApi.Errors;
+
+/// <summary>The problem types the hub answers with; each is explained at <c>GET /problems/{slug}</c>.</summary>
+public static class ProblemTypes
+{
+    public sealed record ProblemType(string Slug, string Title, string Explanation);
+
+    public static readonly IReadOnlyDictionary<string, ProblemType> All = new ProblemType[]
+    {
+        new("validation", "Validation failed", "The request is malformed or a field is invalid; `errors` names each field and what is wrong with it."),
+        new("unauthorized", "Authentication required", "Send a valid `X-Api-Key` (SaaS backend, admins) or `Authorization: Bearer <JWT>` (tenant members)."),
+        new("forbidden", "Forbidden", "The caller is authenticated but may not use this route, or this tenant's data."),
+        new("not-found", "Not found", "No route or resource at this address."),
+        new("method-not-allowed", "Method not allowed", "The route exists but does not accept this HTTP method."),
+        new("unsupported-media-type", "Unsupported media type", "Send JSON with `Content-Type: application/json`."),
+        new("tenant-not-found", "Tenant not found", "No tenant with this tenantId signed up."),
+        new("tenant-conflict", "Tenant conflict", "The tenantId is taken by a tenant with another name; signup is idempotent only for the same name."),
+        new("tenant-offboarded", "Tenant offboarded", "The tenant was offboarded; its Alloy user is gone."),
+        new("installation-not-found", "Installation not found", "The hub has no record of this installation id."),
+        new("provisioning-pending", "Provisioning pending", "The tenant's Alloy user is still being created. Retry after the `Retry-After` seconds."),
+        new("provisioning-failed", "Provisioning failed", "Creating the tenant's Alloy user failed permanently or ran out of attempts; an admin can retry it (`POST /api/tenants/{tenantId}/provisioning/retry`)."),
+        new("provisioning-not-failed", "Provisioning not failed", "Only a tenant whose provisioning failed can be retried."),
+        new("rate-limited", "Too many requests", "The caller's request budget is spent; retry after `Retry-After` seconds."),
+        new("alloy-unavailable", "Alloy unavailable", "Alloy did not answer, timed out or failed; retry after `Retry-After` seconds."),
+        new("alloy-key-rejected", "Alloy API key rejected", "Alloy refused the hub's API key: it is wrong or was revoked. Operators must configure a valid `Alloy:ApiKey`."),
+        new("alloy-rejected", "Alloy rejected the request", "Alloy refused the request; `detail` carries Alloy's message."),
+        new("alloy-not-found", "Not found at Alloy", "Alloy does not know the user or resource."),
+        new("internal", "Internal error", "An unexpected error; it was logged with the `traceId`."),
+        new("unavailable", "Service unavailable", "A dependency of the hub (such as its database) is unavailable; retry later."),
+    }.ToDictionary(p => p.Slug, StringComparer.Ordinal);
+
+    public static string Uri(string slug) => $"/problems/{slug}";
+
+    public static string SlugForStatus(int status) => status switch
+    {
+        400 => "validation",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        415 => "unsupported-media-type",
+        429 => "rate-limited",
+        503 => "unavailable",
+        _ => "internal",
+    };
+
+    public static string TitleFor(string slug) => All.TryGetValue(slug, out var type) ? type.Title : "Error";
+}

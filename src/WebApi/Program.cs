@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using IntegrationHub.AlloySandbox;
+using IntegrationHub.Application;
+using IntegrationHub.Infrastructure;
+using IntegrationHub.WebApi;
+using IntegrationHub.WebApi.Auth;
+using IntegrationHub.WebApi.Endpoints;
+using IntegrationHub.WebApi.Errors;
+using IntegrationHub.WebApi.Sandbox;
+using Scalar.AspNetCore;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddHubLogging(builder.Configuration, builder.Environment);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddHubProblemDetails();
+builder.Services.AddApplication(builder.Configuration);
+builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
+var sandbox = SandboxSetup.IsEnabled(builder.Configuration, builder.Environment);
+if (sandbox)
+{
+    builder.Services.AddEmbeddedSandbox(builder.Configuration);
+}
+
+builder.Services.AddHubAuthentication(builder.Configuration, builder.Environment);
+builder.Services.AddHubOptionsValidation(sandbox);
+builder.Services.AddHubCors(builder.Configuration);
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSerilogRequestLogging();
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapTenantEndpoints();
+app.MapAdminEndpoints();
+app.MapProblemEndpoints();
+app.MapHealthEndpoints();
+app.MapOpenApi().AllowAnonymous();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference().AllowAnonymous();
+    app.MapDevelopmentEndpoints();
+}
+
+if (sandbox)
+{
+    app.MapGroup(SandboxSetup.MountPath).MapAlloySandbox();
+}
+
+app.MapGet("/", () => Results.Redirect(app.Environment.IsDevelopment() ? "/scalar" : "/health/ready")).ExcludeFromDescription();
+
+await app.RunAsync();
+
+/// <summary>The entry point; public for WebApplicationFactory.</summary>
+public partial class Program;
