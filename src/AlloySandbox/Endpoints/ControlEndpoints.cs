@@ -1,0 +1,75 @@
+using IntegrationHub.AlloySandbox.Contracts;
+using IntegrationHub.AlloySandbox.Faults;
+using IntegrationHub.AlloySandbox.Http;
+using IntegrationHub.AlloySandbox.Store;
+
+namespace IntegrationHub.AlloySandbox.Endpoints;
+
+/// <summary>The <c>/_sandbox</c> control surface: no key, no faults, not counted.</summary>
+internal static class ControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder control)
+    {
+        control.MapGet("/health", Health);
+        control.MapGet("/stats", Stats);
+        control.MapGet("/faults", GetFaults);
+        control.MapPut("/faults", PutFaults);
+        control.MapDelete("/faults", DeleteFaults);
+        control.MapPost("/reset", Reset);
+        control.MapGet("/users", Users);
+    }
+
+    public static IResult Health() => SandboxResults.Ok(new HealthResponse("Healthy"));
+
+    public static IResult Stats(SandboxStore store, CallCounter calls) =>
+        SandboxResults.Ok(new StatsResponse(store.CountUsers(), calls.Snapshot()));
+
+    public static IResult GetFaults(FaultInjector faults) => SandboxResults.Ok(faults.Current);
+
+    public static async Task<IResult> PutFaults(HttpContext http, FaultInjector faults)
+    {
+        var body = await RequestBody.ReadAsync<FaultSettings>(http.Request);
+        if (!body.IsSuccess)
+        {
+            return SandboxResults.Error(body.Error);
+        }
+
+        return faults.Apply(body.Value ?? FaultSettings.None) is { } problem
+            ? SandboxResults.Error(ApiError.BadRequest(problem))
+            : SandboxResults.Ok(faults.Current);
+    }
+
+    public static IResult DeleteFaults(FaultInjector faults)
+    {
+        faults.Clear();
+        return SandboxResults.Ok(faults.Current);
+    }
+
+    /// <summary>Clears all data (both environments), faults and counters; the token signing key stays.</summary>
+    public static async Task<IResult> Reset(SandboxStore store, FaultInjector faults, CallCounter calls)
+    {
+        await store.ResetAsync();
+        faults.Clear();
+        calls.Clear();
+        return SandboxResults.Ok(SuccessResponse.True);
+    }
+
+    public static IResult Users(SandboxStore store, string? environment)
+    {
+        SandboxEnvironment? filter = null;
+        if (!string.IsNullOrEmpty(environment))
+        {
+            if (!Enum.TryParse<SandboxEnvironment>(environment, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return SandboxResults.Error(ApiError.BadRequest("environment must be Development or Production"));
+            }
+
+            filter = parsed;
+        }
+
+        return SandboxResults.Ok(new DataResponse<IReadOnlyList<SandboxUserResponse>>(store.DebugUsers(filter)));
+    }
+
+    /// <summary>Unknown sandbox routes answer like the rest of the API, with a JSON message.</summary>
+    public static IResult NotFound() => SandboxResults.Error(ApiError.NotFound("Route"));
+}

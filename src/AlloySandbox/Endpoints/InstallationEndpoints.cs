@@ -1,0 +1,58 @@
+using IntegrationHub.AlloySandbox.Contracts;
+using IntegrationHub.AlloySandbox.Http;
+using IntegrationHub.AlloySandbox.Store;
+
+namespace IntegrationHub.AlloySandbox.Endpoints;
+
+/// <summary>N1–N4 and the headless installation H1/H2.</summary>
+internal static class InstallationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/installations", ListInstallations).IsAlloyOperation("GET", "/installations");
+        api.MapGet("/installations/{installationId}", GetInstallation).IsAlloyOperation("GET", "/installations/{installationId}");
+        api.MapDelete("/installations/{installationId}", DeleteInstallation).IsAlloyOperation("DELETE", "/installations/{installationId}");
+        api.MapPut("/installations/{installationId}/activate", ActivateInstallation).IsAlloyOperation("PUT", "/installations/{installationId}/activate");
+        api.MapPut("/installations/{installationId}/deactivate", DeactivateInstallation).IsAlloyOperation("PUT", "/installations/{installationId}/deactivate");
+        api.MapPost("/headless/startInstallation", StartInstallation).IsAlloyOperation("POST", "/headless/startInstallation");
+        api.MapPost("/headless/completeInstallation", CompleteInstallation).IsAlloyOperation("POST", "/headless/completeInstallation");
+    }
+
+    /// <summary>The whole environment; <c>userId</c> and <c>integrationId</c> filters are sandbox-only.</summary>
+    public static IResult ListInstallations(HttpContext http, SandboxStore store, string? userId, string? integrationId) =>
+        SandboxResults.Ok(new DataResponse<IReadOnlyList<InstallationResponse>>(store.ListInstallations(http.Environment(), userId, integrationId)));
+
+    public static IResult GetInstallation(HttpContext http, SandboxStore store, string installationId) =>
+        SandboxResults.From(
+            store.GetInstallation(http.Environment(), installationId),
+            installation => SandboxResults.Ok(new DataResponse<InstallationResponse>(installation)));
+
+    public static async Task<IResult> DeleteInstallation(HttpContext http, SandboxStore store, string installationId) =>
+        SandboxResults.From(await store.DeleteInstallationAsync(http.Environment(), installationId));
+
+    public static async Task<IResult> ActivateInstallation(HttpContext http, SandboxStore store, string installationId) =>
+        SandboxResults.From(
+            await store.SetInstallationEnabledAsync(http.Environment(), installationId, enabled: true),
+            _ => SandboxResults.Ok(new ActivatedResponse(true)));
+
+    public static async Task<IResult> DeactivateInstallation(HttpContext http, SandboxStore store, string installationId) =>
+        SandboxResults.From(
+            await store.SetInstallationEnabledAsync(http.Environment(), installationId, enabled: false),
+            _ => SandboxResults.Ok(new DeactivatedResponse(true)));
+
+    public static async Task<IResult> StartInstallation(HttpContext http, SandboxStore store)
+    {
+        var body = await RequestBody.ReadAsync<StartInstallationRequest>(http.Request);
+        return body.IsSuccess
+            ? SandboxResults.From(await store.StartInstallationAsync(http.Environment(), body.Value))
+            : SandboxResults.Error(body.Error);
+    }
+
+    public static async Task<IResult> CompleteInstallation(HttpContext http, SandboxStore store)
+    {
+        var body = await RequestBody.ReadAsync<CompleteInstallationRequest>(http.Request);
+        return body.IsSuccess
+            ? SandboxResults.From(await store.CompleteInstallationAsync(http.Environment(), body.Value))
+            : SandboxResults.Error(body.Error);
+    }
+}
