@@ -139,7 +139,7 @@ public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logg
         }
         catch (Exception ex) when (IsTransport(ex, cancellationToken))
         {
-            LogUnreachable(logger, endpoint, ex.GetType().Name);
+            LogUnreachable(logger, endpoint, $"{ex.GetType().Name}: {ex.Message} {ex.InnerException?.GetType().Name} {ex.InnerException?.Message}");
             return AlloyErrors.Unavailable($"Alloy did not answer {endpoint} ({Describe(ex)}).");
         }
 
@@ -149,7 +149,7 @@ public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logg
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var cause = response.Error?.InnerException ?? response.Error;
-                LogUnreachable(logger, endpoint, cause?.GetType().Name ?? "no response");
+                LogUnreachable(logger, endpoint, $"{cause?.GetType().Name}: {cause?.Message} | {cause?.InnerException?.Message}");
                 return AlloyErrors.Unavailable($"Alloy did not answer {endpoint} ({(cause is null ? "no response" : Describe(cause))}).");
             }
 

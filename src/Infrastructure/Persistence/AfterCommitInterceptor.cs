@@ -27,6 +27,35 @@ public sealed class AfterCommitInterceptor : DbTransactionInterceptor
         }
     }
 
+    // A transaction disposed without commit or rollback (an exception inside `await using`) raises no event, so
+    // its actions would otherwise run on the context's next commit. A new transaction starting means the previous
+    // one is over: anything still queued was never committed.
+    public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Flush(eventData.Context, run: false);
+        return result;
+    }
+
+    public override ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context, run: false);
+        return ValueTask.FromResult(result);
+    }
+
+    public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
+    {
+        Flush(eventData.Context, run: false);
+        return result;
+    }
+
+    public override ValueTask<DbTransaction> TransactionUsedAsync(
+        DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context, run: false);
+        return ValueTask.FromResult(result);
+    }
+
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context, run: true);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)

@@ -20,6 +20,7 @@ public static class JwtExpiry
             using var json = JsonDocument.Parse(payload);
             return json.RootElement.ValueKind == JsonValueKind.Object
                    && json.RootElement.TryGetProperty("exp", out var exp)
+                   && exp.ValueKind == JsonValueKind.Number
                    && exp.TryGetInt64(out var seconds)
                    && seconds is > 0 and < 253402300800
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
