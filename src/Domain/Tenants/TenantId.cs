@@ -7,8 +7,10 @@ namespace IntegrationHub.Domain.Tenants;
 /// <summary>The SaaS's own identifier of a tenant: <c>^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$</c>.</summary>
 public readonly partial record struct TenantId
 {
-    public const string Pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+    public const string Pattern = PatternBody + "$";
     public const int MaxLength = 64;
+
+    private const string PatternBody = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     private TenantId(string value) => Value = value;
 
@@ -28,6 +30,10 @@ public readonly partial record struct TenantId
 
     public override string ToString() => Value;
 
-    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// <see cref="Pattern"/> anchored with <c>\z</c>: in .NET a final <c>$</c> also matches before a trailing
+    /// newline, which would let <c>"acme\n"</c> through as a distinct tenant id.
+    /// </summary>
+    [GeneratedRegex(PatternBody + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex Regex();
 }
