@@ -1,4 +1,5 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Behaviours;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Installations;
@@ -36,6 +37,7 @@ public static class DependencyInjection
         services.AddScoped<ProvisionedAccounts>();
         services.AddScoped<IntegrationCatalog>();
         services.AddScoped<InstallationSynchronizer>();
+        services.AddScoped<AuditTrail>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.SqlServer;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Infrastructure.Alloy;
+using IntegrationHub.Infrastructure.Audit;
 using IntegrationHub.Infrastructure.Health;
 using IntegrationHub.Infrastructure.Jobs;
 using IntegrationHub.Infrastructure.Persistence;
@@ -24,6 +25,7 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         AddPersistence(services, configuration, environment);
+        services.AddAuditLog(configuration);
         AddAlloy(services, configuration);
         AddJobs(services, configuration);
 
@@ -97,6 +99,9 @@ public static class DependencyInjection
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
             });
         client.AddHttpMessageHandler<AlloyAuthHandler>();
+
+        // HttpClient's trace logging prints request headers: never the values (the Alloy key is one of them).
+        services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));
 
         services.AddTransient<IAlloyClient, AlloyClient>();
     }

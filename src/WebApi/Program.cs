@@ -6,11 +6,13 @@ using IntegrationHub.WebApi;
 using IntegrationHub.WebApi.Auth;
 using IntegrationHub.WebApi.Endpoints;
 using IntegrationHub.WebApi.Errors;
+using IntegrationHub.WebApi.Infrastructure;
 using IntegrationHub.WebApi.Sandbox;
 using Scalar.AspNetCore;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 
 builder.Services.AddHubLogging(builder.Configuration, builder.Environment);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -25,18 +27,22 @@ if (sandbox)
 }
 
 builder.Services.AddHubAuthentication(builder.Configuration, builder.Environment);
+builder.Services.AddHubCurrentCaller();
 builder.Services.AddHubOptionsValidation(sandbox);
 builder.Services.AddHubCors(builder.Configuration);
+builder.Services.AddHubRateLimiting(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders(SandboxSetup.MountPath);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSerilogRequestLogging();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapTenantEndpoints();
 app.MapAdminEndpoints();

@@ -1,5 +1,6 @@
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Installation> Installations => Set<Installation>();
 
     public DbSet<InstallationChange> InstallationChanges => Set<InstallationChange>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 

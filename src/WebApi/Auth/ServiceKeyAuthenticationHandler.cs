@@ -19,6 +19,9 @@ public sealed class ServiceKeyAuthenticationHandler(
 {
     public const string SchemeName = "ServiceKey";
     public const string HeaderName = "X-Api-Key";
+
+    /// <summary>Claim carrying the configured name of the key that authenticated the caller.</summary>
+    public const string KeyNameClaim = "hub:key";
     private const int MaxKeyLength = 512;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -57,7 +60,7 @@ public sealed class ServiceKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Invalid credentials."));
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name), new("hub:key", match.Name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name), new(KeyNameClaim, match.Name) };
         claims.AddRange(match.Roles
             .Where(r => r is HubClaims.ServiceRole or HubClaims.AdminRole)
             .Select(r => new Claim(HubClaims.Role, r)));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IntegrationHub.Application.Audit.QueryAuditLog;
 using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Installations;
@@ -8,6 +9,7 @@ using IntegrationHub.Application.Installations.QueryInstallations;
 using IntegrationHub.Application.Tenants;
 using IntegrationHub.Application.Tenants.ListTenants;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.WebApi.Auth;
 using IntegrationHub.WebApi.Errors;
 using Mediator;
@@ -30,8 +32,15 @@ public static class AdminEndpoints
             .WithSummary("Installations across tenants, cursor-paged; Accept: text/csv exports every match.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
         group.MapGet("/installations/{installationId}/history", GetInstallationHistory).WithSummary("An installation's history.");
+        group.MapGet("/audit", QueryAuditLog)
+            .WithSummary("The audit log, newest first, cursor-paged; filter by tenant and action.").ProducesValidationProblem();
         return app;
     }
+
+    public static async Task<Results<Ok<Page<AuditEntryResponse>>, ProblemHttpResult>> QueryAuditLog(
+        [FromQuery] string? tenantId, [FromQuery] AuditAction? action, [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new QueryAuditLogQuery(tenantId, action, cursor, limit), cancellationToken)).ToHttpResult(http);
 
     public static async Task<Results<Ok<Page<TenantResponse>>, ProblemHttpResult>> ListTenants(
         [FromQuery] ProvisioningState? state, [FromQuery] string? cursor, [FromQuery] int? limit,

@@ -9,6 +9,7 @@ using IntegrationHub.Application.Tenants.SignUpTenant;
 using IntegrationHub.Application.Tokens.IssueModalToken;
 using IntegrationHub.WebApi.Auth;
 using IntegrationHub.WebApi.Errors;
+using IntegrationHub.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +20,7 @@ public static class TenantEndpoints
 {
     public static IEndpointRouteBuilder MapTenantEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tenants").WithTags("Tenants").ProducesProblem(StatusCodes.Status401Unauthorized);
+        var group = app.MapGroup("/api/tenants").WithTags("Tenants").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPost("/", SignUp).RequireAuthorization(Policies.Service)
             .WithSummary("Sign a tenant up; its Alloy user is provisioned in the background.")
@@ -28,12 +29,12 @@ public static class TenantEndpoints
             .WithSummary("The tenant with its Alloy account.");
         group.MapPost("/{tenantId}/provisioning/retry", RetryProvisioning).RequireAuthorization(Policies.TenantManage)
             .WithSummary("Retry a tenant whose provisioning failed.");
-        group.MapPost("/{tenantId}/alloy-token", IssueAlloyToken).RequireAuthorization(Policies.TenantUse)
+        group.MapPost("/{tenantId}/alloy-token", IssueAlloyToken).RequireAuthorization(Policies.TenantUse).RequireRateLimiting(RateLimitSetup.TenantToken)
             .WithSummary("A short-lived Alloy modal token for the tenant's frontend (Cache-Control: no-store).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{tenantId}/integrations", ListIntegrations).RequireAuthorization(Policies.TenantRead)
             .WithSummary("Integrations the tenant may install.");
-        group.MapPost("/{tenantId}/installations/refresh", RefreshInstallations).RequireAuthorization(Policies.TenantUse)
+        group.MapPost("/{tenantId}/installations/refresh", RefreshInstallations).RequireAuthorization(Policies.TenantUse).RequireRateLimiting(RateLimitSetup.TenantRefresh)
             .WithSummary("Pull the tenant's installations from Alloy now (call after the modal reports success).");
         group.MapGet("/{tenantId}/installations", GetInstallations).RequireAuthorization(Policies.TenantRead)
             .WithSummary("The tenant's installation records.");

@@ -1,7 +1,8 @@
 using IntegrationHub.AlloySandbox;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 
@@ -16,13 +17,18 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hub-functional-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Every log event of this hub, for the secret scan.</summary>
+    public CapturingSink LogSink { get; } = new();
+
     public string DatabasePath => Path.Combine(_folder, "hub.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(_folder);
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        // Host settings, not ConfigureAppConfiguration: with minimal hosting only these are visible while Program
+        // registers services (the connection string, the sandbox switch, Hangfire's options).
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["ConnectionStrings:Hub"] = $"Data Source={DatabasePath}",
             ["Alloy:Sandbox"] = "true",
@@ -30,7 +36,21 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Provisioning:BaseDelay"] = "00:00:00.200",
             ["Provisioning:MaxDelay"] = "00:00:02",
             ["Provisioning:InlineWait"] = "00:00:10",
-        }));
+            // Every level reaches the capturing sink; the console stays readable.
+            ["Serilog:MinimumLevel:Default"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Microsoft"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:System.Net.Http.HttpClient"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Polly"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Hangfire"] = "Verbose",
+            ["Serilog:ConsoleMinimumLevel"] = "Warning",
+        })
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(LogSink));
     }
 
     public HttpClient CreateServiceClient() => WithHeader("X-Api-Key", ServiceKey);

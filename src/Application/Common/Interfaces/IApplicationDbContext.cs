@@ -1,4 +1,5 @@
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,8 @@ public interface IApplicationDbContext
     DbSet<Installation> Installations { get; }
 
     DbSet<InstallationChange> InstallationChanges { get; }
+
+    DbSet<AuditEntry> AuditEntries { get; }
 
     DatabaseFacade Database { get; }
 

@@ -28,4 +28,11 @@ public sealed class ProvisioningOptions
     /// <summary>How many due accounts one reconciler run enqueues.</summary>
     [Range(1, 100_000)]
     public int ReconcilerBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// After a switch of <c>Alloy:Environment</c>, how many tenants one reconciler run gives an account in the new
+    /// environment (a throttled backfill; token requests create theirs on demand at once).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BackfillBatchSize { get; set; } = 100;
 }

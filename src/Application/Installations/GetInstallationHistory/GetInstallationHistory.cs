@@ -1,6 +1,8 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Installations;
 using Mediator;
@@ -22,7 +24,7 @@ internal sealed class GetInstallationHistoryQueryValidator : AbstractValidator<G
         RuleFor(q => q.InstallationId).NotEmpty().MaximumLength(Installation.MaxIdLength);
 }
 
-internal sealed class GetInstallationHistoryQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy)
+internal sealed class GetInstallationHistoryQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy, AuditTrail audit)
     : IQueryHandler<GetInstallationHistoryQuery, Result<InstallationHistoryResponse>>
 {
     public async ValueTask<Result<InstallationHistoryResponse>> Handle(GetInstallationHistoryQuery query, CancellationToken cancellationToken)
@@ -30,6 +32,11 @@ internal sealed class GetInstallationHistoryQueryHandler(IApplicationDbContext d
         var environment = alloy.CurrentValue.Environment;
         var installation = await db.Installations.AsNoTracking()
             .FirstOrDefaultAsync(i => i.Environment == environment && i.InstallationId == query.InstallationId, cancellationToken);
+        await audit.EnqueueAsync(
+            AuditAction.AdminQuery,
+            installation?.TenantId,
+            AuditDetail.Filters("installation history", ("installationId", query.InstallationId)),
+            cancellationToken);
         if (installation is null)
         {
             return new Error("installation-not-found", $"Installation '{query.InstallationId}' is not known to the hub.", ErrorType.NotFound);

@@ -1,8 +1,10 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.Tenants;
@@ -27,7 +29,7 @@ internal sealed class QueryInstallationsQueryValidator : AbstractValidator<Query
     }
 }
 
-internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy)
+internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy, AuditTrail audit)
     : IQueryHandler<QueryInstallationsQuery, Result<Page<TenantInstallationResponse>>>
 {
     public const int DefaultLimit = 50;
@@ -38,11 +40,11 @@ internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, I
         var limit = query.Limit ?? DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
 
+        TenantId? tenantId = query.TenantId is null ? null : TenantId.From(query.TenantId);
         var rows = db.Installations.AsNoTracking().Where(i => i.Environment == environment && i.Id > after);
-        if (query.TenantId is not null)
+        if (tenantId is { } tenant)
         {
-            var tenantId = TenantId.From(query.TenantId);
-            rows = rows.Where(i => i.TenantId == tenantId);
+            rows = rows.Where(i => i.TenantId == tenant);
         }
 
         if (query.IntegrationId is not null)
@@ -58,6 +60,12 @@ internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, I
         var page = await rows.OrderBy(i => i.Id).Take(limit + 1).ToListAsync(cancellationToken);
         var items = page.Take(limit).Select(TenantInstallationResponse.From).ToList();
         var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        var detail = AuditDetail.Filters(
+            "installations",
+            ("tenantId", query.TenantId),
+            ("integrationId", query.IntegrationId),
+            ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null));
+        await audit.EnqueueAsync(AuditAction.AdminQuery, tenantId, detail, cancellationToken);
         return new Page<TenantInstallationResponse>(items, next);
     }
 }

@@ -1,8 +1,10 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Integrations;
 using IntegrationHub.Application.Provisioning;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.Tenants;
@@ -25,7 +27,8 @@ internal sealed class RefreshInstallationsCommandHandler(
     ProvisionedAccounts accounts,
     IAlloyClient alloy,
     IntegrationCatalog catalog,
-    InstallationSynchronizer synchronizer) : ICommandHandler<RefreshInstallationsCommand, Result<InstallationsResponse>>
+    InstallationSynchronizer synchronizer,
+    AuditTrail audit) : ICommandHandler<RefreshInstallationsCommand, Result<InstallationsResponse>>
 {
     public async ValueTask<Result<InstallationsResponse>> Handle(RefreshInstallationsCommand command, CancellationToken cancellationToken)
     {
@@ -60,6 +63,7 @@ internal sealed class RefreshInstallationsCommandHandler(
                 i.InstalledAt))
             .ToList();
         var records = await synchronizer.SyncTenantAsync(tenantId, environment, snapshots, InstallationChangeSource.FrontendRefresh, cancellationToken);
+        await audit.EnqueueAsync(AuditAction.InstallationsRefreshed, tenantId, $"{records.Count} installation(s)", cancellationToken);
         return new InstallationsResponse(records.Select(InstallationResponse.From).ToList());
     }
 }

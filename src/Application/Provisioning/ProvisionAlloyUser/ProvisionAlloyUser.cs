@@ -1,6 +1,8 @@
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +25,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     IApplicationDbContext db,
     IAlloyClient alloy,
     IBackgroundJobs jobs,
+    AuditTrail audit,
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
@@ -60,6 +63,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         if (result.IsSuccess)
         {
             account.MarkProvisioned(result.Value, now);
+            audit.AddBySystem(AuditAction.TenantProvisioned, account.TenantId, $"userId={result.Value} environment={account.Environment} attempts={account.Attempts}");
             LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
         }
         else

@@ -10,7 +10,9 @@ namespace IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 
 /// <summary>
 /// Re-enqueues every account whose next attempt is due (Pending, or Provisioning with an expired lease), so a
-/// lost job store or a crashed worker loses nothing. Runs on a schedule and once at start.
+/// lost job store or a crashed worker loses nothing; and backfills, a batch per run, accounts in the current Alloy
+/// environment for tenants that only have one in another (after a switch from development to production keys).
+/// Runs on a schedule and once at start. Returns how many accounts it enqueued.
 /// </summary>
 public sealed record ReconcileProvisioningCommand : ICommand<int>;
 
@@ -18,11 +20,13 @@ internal sealed class ReconcileProvisioningCommandHandler(
     IApplicationDbContext db,
     IBackgroundJobs jobs,
     IOptionsMonitor<ProvisioningOptions> options,
+    IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time,
     ILogger<ReconcileProvisioningCommandHandler> logger) : ICommandHandler<ReconcileProvisioningCommand, int>
 {
     public async ValueTask<int> Handle(ReconcileProvisioningCommand command, CancellationToken cancellationToken)
     {
+        var backfilled = await BackfillAsync(cancellationToken);
         var now = time.GetUtcNow();
         var due = await db.AlloyAccounts.AsNoTracking()
             .Where(a => (a.State == ProvisioningState.Pending || a.State == ProvisioningState.Provisioning) && a.NextAttemptAt <= now)
@@ -37,9 +41,41 @@ internal sealed class ReconcileProvisioningCommandHandler(
 
         if (due.Count > 0)
         {
-            logger.LogInformation("Reconciler re-enqueued {Count} due account(s)", due.Count);
+            logger.LogInformation("Reconciler enqueued {Count} due account(s), {Backfilled} of them new in this environment", due.Count, backfilled);
         }
 
         return due.Count;
+    }
+
+    private async Task<int> BackfillAsync(CancellationToken cancellationToken)
+    {
+        var settings = alloy.CurrentValue;
+        var environment = settings.Environment;
+        var missing = await db.Tenants.AsNoTracking()
+            .Where(t => t.DeletedAt == null && !db.AlloyAccounts.Any(a => a.TenantId == t.TenantId && a.Environment == environment))
+            .OrderBy(t => t.Id)
+            .Select(t => t.TenantId)
+            .Take(options.CurrentValue.BackfillBatchSize)
+            .ToListAsync(cancellationToken);
+        if (missing.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow();
+        db.AlloyAccounts.AddRange(missing.Select(id => AlloyAccount.Create(id, environment, settings.UsernamePrefix, now)));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A token request created one of them at the same moment; the next run picks up the rest.
+            db.ClearChangeTracker();
+            return 0;
+        }
+
+        // New accounts are Pending and due now: the scan below enqueues them.
+        return missing.Count;
     }
 }

@@ -1,8 +1,10 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Tenants;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
 using Mediator;
@@ -22,6 +24,7 @@ internal sealed class RetryProvisioningCommandValidator : AbstractValidator<Retr
 internal sealed class RetryProvisioningCommandHandler(
     IApplicationDbContext db,
     IBackgroundJobs jobs,
+    AuditTrail audit,
     IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time) : ICommandHandler<RetryProvisioningCommand, Result<TenantResponse>>
 {
@@ -37,12 +40,14 @@ internal sealed class RetryProvisioningCommandHandler(
             return TenantErrors.NotFound(command.TenantId);
         }
 
+        var failedAfter = account.Attempts;
         var retried = account.Retry(time.GetUtcNow());
         if (!retried.IsSuccess)
         {
             return retried.Error;
         }
 
+        audit.Add(AuditAction.ProvisioningRetried, tenantId, $"environment={environment} failed after {failedAfter} attempt(s): {account.LastError}");
         await db.SaveChangesAsync(cancellationToken);
         jobs.EnqueueProvisioning(account.Id);
         return TenantResponse.From(tenant, account);

@@ -1,9 +1,11 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +25,7 @@ internal sealed class ListTenantsQueryValidator : AbstractValidator<ListTenantsQ
     }
 }
 
-internal sealed class ListTenantsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy)
+internal sealed class ListTenantsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy, AuditTrail audit)
     : IQueryHandler<ListTenantsQuery, Result<Page<TenantResponse>>>
 {
     public const int DefaultLimit = 50;
@@ -50,6 +52,7 @@ internal sealed class ListTenantsQueryHandler(IApplicationDbContext db, IOptions
         var page = await rows.OrderBy(r => r.Tenant.Id).Take(limit + 1).ToListAsync(cancellationToken);
         var items = page.Take(limit).Select(r => TenantResponse.From(r.Tenant, r.Account)).ToList();
         var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Tenant.Id) : null;
+        await audit.EnqueueAsync(AuditAction.AdminQuery, null, AuditDetail.Filters("tenants", ("state", query.State?.ToString())), cancellationToken);
         return new Page<TenantResponse>(items, next);
     }
 }

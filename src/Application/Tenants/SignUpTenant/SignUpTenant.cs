@@ -1,8 +1,10 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
 using Mediator;
@@ -32,6 +34,7 @@ internal sealed class SignUpTenantCommandValidator : AbstractValidator<SignUpTen
 internal sealed class SignUpTenantCommandHandler(
     IApplicationDbContext db,
     IBackgroundJobs jobs,
+    AuditTrail audit,
     IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time) : ICommandHandler<SignUpTenantCommand, Result<SignUpTenantResponse>>
 {
@@ -52,6 +55,7 @@ internal sealed class SignUpTenantCommandHandler(
         var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, now);
         db.Tenants.Add(tenant);
         db.AlloyAccounts.Add(account);
+        audit.Add(AuditAction.TenantSignedUp, tenantId, $"name={name} environment={options.Environment}");
         try
         {
             await db.SaveChangesAsync(cancellationToken);

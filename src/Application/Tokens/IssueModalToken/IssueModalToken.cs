@@ -1,7 +1,9 @@
 using FluentValidation;
+using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Provisioning;
+using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
 using Mediator;
@@ -18,12 +20,13 @@ internal sealed class IssueModalTokenCommandValidator : AbstractValidator<IssueM
     public IssueModalTokenCommandValidator() => RuleFor(c => c.TenantId).ValidTenantId();
 }
 
-internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts, IModalTokenIssuer tokens)
+internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts, IModalTokenIssuer tokens, AuditTrail audit)
     : ICommandHandler<IssueModalTokenCommand, Result<ModalTokenResponse>>
 {
     public async ValueTask<Result<ModalTokenResponse>> Handle(IssueModalTokenCommand command, CancellationToken cancellationToken)
     {
-        var account = await accounts.RequireAsync(TenantId.From(command.TenantId), cancellationToken);
+        var tenantId = TenantId.From(command.TenantId);
+        var account = await accounts.RequireAsync(tenantId, cancellationToken);
         if (!account.IsSuccess)
         {
             return account.Error;
@@ -31,6 +34,13 @@ internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts
 
         var userId = account.Value.UserId!;
         var token = await tokens.GetTokenAsync(account.Value.Environment, userId, cancellationToken);
-        return token.Map(t => new ModalTokenResponse(t.Token, t.ExpiresAt, userId));
+        if (!token.IsSuccess)
+        {
+            return token.Error;
+        }
+
+        // Who got a token for which Alloy user, and until when: never the token itself.
+        await audit.EnqueueAsync(AuditAction.TokenIssued, tenantId, $"userId={userId} expiresAt={token.Value.ExpiresAt:O}", cancellationToken);
+        return new ModalTokenResponse(token.Value.Token, token.Value.ExpiresAt, userId);
     }
 }

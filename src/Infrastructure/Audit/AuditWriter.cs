@@ -1,0 +1,131 @@
+using System.Threading.Channels;
+using IntegrationHub.Domain.Audit;
+using IntegrationHub.Infrastructure.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Infrastructure.Audit;
+
+/// <summary>
+/// Drains <see cref="BufferedAuditSink"/> into the database in batches: a batch is written once it holds
+/// <see cref="AuditOptions.BatchSize"/> entries or its first entry has waited <see cref="AuditOptions.FlushInterval"/>,
+/// each through a fresh scope (its own <c>DbContext</c>). A failed write is retried with backoff, never dropped;
+/// meanwhile the buffer fills and, once full, requests wait and then fail with 503.
+/// </summary>
+/// <remarks>
+/// On graceful shutdown <see cref="StopAsync"/> closes the buffer and writes everything still in it before the
+/// host's shutdown timeout. A crash (SIGKILL, power loss) loses the entries not yet flushed: at most one batch
+/// interval's worth plus whatever a database outage had backed up. See docs/adr/0006-audit-log.md.
+/// </remarks>
+public sealed partial class AuditWriter(
+    BufferedAuditSink sink,
+    IServiceScopeFactory scopes,
+    IOptions<AuditOptions> options,
+    TimeProvider time,
+    ILogger<AuditWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Cancelled only when the host's shutdown timeout runs out: the writer then gives up (and says so).</summary>
+    private readonly CancellationTokenSource _abandon = new();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Close the buffer: the loop writes what is left, then ends. Not the stopping token: a cancelled
+        // write would lose its batch.
+        sink.Complete();
+        await using var registration = cancellationToken.Register(_abandon.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var reader = sink.Reader;
+        var batch = new List<AuditEntry>(settings.BatchSize);
+        try
+        {
+            // Ends when the buffer is closed (StopAsync) and empty.
+            while (await reader.WaitToReadAsync(_abandon.Token))
+            {
+                await FillAsync(reader, batch, settings);
+                await WriteAsync(batch, _abandon.Token);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            LogAbandoned(logger, batch.Count + reader.Count);
+        }
+    }
+
+    /// <summary>Takes what is buffered, up to a batch; waits up to the flush interval for a partial batch to fill.</summary>
+    private async Task FillAsync(ChannelReader<AuditEntry> reader, List<AuditEntry> batch, AuditOptions settings)
+    {
+        using var linger = new CancellationTokenSource(settings.FlushInterval, time);
+        while (true)
+        {
+            while (batch.Count < settings.BatchSize && reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count >= settings.BatchSize)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await reader.WaitToReadAsync(linger.Token))
+                {
+                    return; // closed and empty: write what we have
+                }
+            }
+            catch (OperationCanceledException) when (linger.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<AuditEntry> batch, CancellationToken cancellationToken)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+                db.AuditEntries.AddRange(batch);
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // EF Core keeps store-generated ids off the instances until a save succeeds, so the same
+                // entries can be added to the next attempt's fresh context.
+                LogWriteFailed(logger, ex, batch.Count, delay.TotalMilliseconds);
+            }
+
+            await Task.Delay(delay, time, cancellationToken);
+            delay = delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} audit entries failed; retrying in {DelayMs} ms")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown timeout reached: {Count} audit entries were not stored")]
+    private static partial void LogAbandoned(ILogger logger, int count);
+}

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
+
+/// <summary>Keeps every log event of a hub (all levels): message, properties and exception, as text.</summary>
+public sealed class CapturingSink : ILogEventSink
+{
+    private readonly ConcurrentQueue<string> _events = new();
+
+    public int Count => _events.Count;
+
+    public void Emit(LogEvent logEvent)
+    {
+        var properties = string.Join(' ', logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
+        _events.Enqueue($"{logEvent.Level} {logEvent.RenderMessage(CultureInfo.InvariantCulture)} {properties} {logEvent.Exception}");
+    }
+
+    /// <summary>Every captured event that contains any of <paramref name="secrets"/> (ordinal).</summary>
+    public IReadOnlyList<string> Containing(IEnumerable<string> secrets)
+    {
+        var list = secrets.Where(s => !string.IsNullOrEmpty(s)).ToList();
+        return _events.Where(e => list.Any(s => e.Contains(s, StringComparison.Ordinal))).ToList();
+    }
+}
