@@ -3,6 +3,7 @@ using IntegrationHub.AlloySandbox.Faults;
 using IntegrationHub.AlloySandbox.Http;
 using IntegrationHub.AlloySandbox.Store;
 using IntegrationHub.AlloySandbox.Tokens;
+using IntegrationHub.AlloySandbox.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IntegrationHub.AlloySandbox;
@@ -29,6 +30,11 @@ public static class AlloySandboxExtensions
         services.AddSingleton<SandboxAuthenticator>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<CallCounter>();
+        services.AddSingleton<WebhookSigner>();
+        services.AddSingleton<ErrorWebhookEmitter>();
+        // Signature headers are credentials of a sort: never written to logs by HttpClient's own logging.
+        services.AddHttpClient(ErrorWebhookEmitter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .RedactLoggedHeaders(_ => true);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SandboxStartup>());
         services.Configure<RouteOptions>(o => o.ConstraintMap[ApiVersionRouteConstraint.Name] = typeof(ApiVersionRouteConstraint));
         return services;
@@ -46,6 +52,7 @@ public static class AlloySandboxExtensions
         root.AllowAnonymous().ExcludeFromDescription();
 
         ControlEndpoints.Map(root.MapGroup("/_sandbox"));
+        WebhookEndpoints.Map(root.MapGroup("/_sandbox/webhooks"));
 
         var versioned = root.MapGroup($"/{{{AlloyApiFilter.ApiVersionRouteValue}:{ApiVersionRouteConstraint.Name}}}");
         var unversioned = root.MapGroup("");

@@ -17,6 +17,16 @@ public sealed class SandboxKeyOptions
     public SandboxEnvironment Environment { get; set; } = SandboxEnvironment.Development;
 }
 
+/// <summary>Section <c>AlloySandbox:Webhooks</c>.</summary>
+public sealed class SandboxWebhookOptions
+{
+    /// <summary>Where error webhooks go unless a request names a URL: absolute, or a path on the control request's host.</summary>
+    public string? ErrorUrl { get; set; }
+
+    /// <summary>The RSA private key (PEM) that signs webhooks; unset: a key generated once per process.</summary>
+    public string? PrivateKeyPem { get; set; }
+}
+
 /// <summary>Options bound from the <c>AlloySandbox</c> configuration section.</summary>
 public sealed class AlloySandboxOptions
 {
@@ -37,6 +47,9 @@ public sealed class AlloySandboxOptions
 
     /// <summary>Faults in force from start-up, until changed through <c>/_sandbox/faults</c>.</summary>
     public FaultSettings? Faults { get; set; }
+
+    /// <summary>Outgoing webhooks (Alloy's error stream), sent on request through <c>/_sandbox/webhooks</c>.</summary>
+    public SandboxWebhookOptions Webhooks { get; set; } = new();
 
     internal IReadOnlyList<SandboxKeyOptions> EffectiveKeys()
     {

@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddOptions<HubAlloyOptions>().Bind(configuration.GetSection(HubAlloyOptions.SectionName));
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddScoped<ProvisionedAccounts>();

@@ -4,9 +4,11 @@ using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.Audit;
 using IntegrationHub.Infrastructure.Health;
+using IntegrationHub.Infrastructure.Hosting;
 using IntegrationHub.Infrastructure.Jobs;
 using IntegrationHub.Infrastructure.Persistence;
 using IntegrationHub.Infrastructure.Tokens;
+using IntegrationHub.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +28,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         AddPersistence(services, configuration, environment);
         services.AddAuditLog(configuration);
+        services.AddAlloyWebhooks(configuration);
         AddAlloy(services, configuration);
         AddJobs(services, configuration);
 
@@ -64,7 +67,7 @@ public static class DependencyInjection
         {
             connectionString ??= $"Data Source={Path.Combine(environment.ContentRootPath, "data", "integrationhub.db")}";
             services.AddDbContext<SqliteHubDbContext>((sp, o) => o
-                .UseSqlite(connectionString)
+                .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds))))
                 .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>(), sp.GetRequiredService<SqlitePragmaInterceptor>()));
             services.AddScoped<HubDbContext>(sp => sp.GetRequiredService<SqliteHubDbContext>());
         }
@@ -91,12 +94,18 @@ public static class DependencyInjection
         // Resilience outside, authentication inside: every retry re-reads the current key.
         client.AddStandardResilienceHandler(o =>
             {
-                o.Retry.MaxRetryAttempts = 3;
+                // Transient failures (network, timeouts, 408, 429 honouring Retry-After, 5xx): up to 5 retries with
+                // exponential backoff and jitter, all within 30 s. POST /users is retried too: a duplicate is adopted.
+                o.Retry.MaxRetryAttempts = 5;
                 o.Retry.UseJitter = true;
                 o.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+                // Open only when Alloy is mostly failing (a partial outage is retried through), then fail fast for 10 s.
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                o.CircuitBreaker.FailureRatio = 0.7;
+                o.CircuitBreaker.MinimumThroughput = 20;
+                o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
             });
         client.AddHttpMessageHandler<AlloyAuthHandler>();
 
@@ -121,8 +130,9 @@ public static class DependencyInjection
             {
                 config.UseSqlServerStorage(connectionString, new SqlServerStorageOptions
                 {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
+                    SchemaName = HangfireSchema.Name,
+                    SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+                    PrepareSchemaIfNecessary = options.PrepareSchemaIfNecessary,
                     QueuePollInterval = TimeSpan.Zero,
                     SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
                 });
@@ -133,7 +143,10 @@ public static class DependencyInjection
             }
         });
 
-        if (options.WorkerCount is not 0)
+        // Api-only processes (Hub:Role=Api or Hangfire:WorkerCount=0) enqueue jobs but run none, and leave the recurring
+        // jobs and the start-up reconciler to the processes that do: the database row is the record of intent (ADR 4).
+        var runsJobs = HubRoles.RunsJobs(HubRoles.Read(configuration), options);
+        if (runsJobs)
         {
             services.AddHangfireServer(server =>
             {
@@ -148,6 +161,9 @@ public static class DependencyInjection
         }
 
         services.AddScoped<IBackgroundJobs, HangfireBackgroundJobs>();
-        services.AddHostedService<StartupReconciler>();
+        if (runsJobs)
+        {
+            services.AddHostedService<StartupReconciler>();
+        }
     }
 }

@@ -8,6 +8,7 @@ using IntegrationHub.WebApi.Endpoints;
 using IntegrationHub.WebApi.Errors;
 using IntegrationHub.WebApi.Infrastructure;
 using IntegrationHub.WebApi.Sandbox;
+using IntegrationHub.WebApi.Webhooks;
 using Scalar.AspNetCore;
 using Serilog;
 
@@ -31,6 +32,7 @@ builder.Services.AddHubCurrentCaller();
 builder.Services.AddHubOptionsValidation(sandbox);
 builder.Services.AddHubCors(builder.Configuration);
 builder.Services.AddHubRateLimiting(builder.Configuration);
+builder.Services.AddSingleton<AlloyWebhookReader>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -46,6 +48,7 @@ app.UseRateLimiter();
 
 app.MapTenantEndpoints();
 app.MapAdminEndpoints();
+app.MapWebhookEndpoints();
 app.MapProblemEndpoints();
 app.MapHealthEndpoints();
 app.MapOpenApi().AllowAnonymous();

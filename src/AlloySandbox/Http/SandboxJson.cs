@@ -64,5 +64,8 @@ internal static class SandboxJson
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(HelloResponse))]
 [JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(EmitErrorWebhookRequest))]
+[JsonSerializable(typeof(EmitErrorWebhookResponse))]
+[JsonSerializable(typeof(AlloyErrorRecord))]
 [JsonSerializable(typeof(StoredState))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

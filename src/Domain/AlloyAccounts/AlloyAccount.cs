@@ -68,6 +68,8 @@ public sealed class AlloyAccount
     public bool IsDue(DateTimeOffset now) =>
         State is ProvisioningState.Pending or ProvisioningState.Provisioning && NextAttemptAt <= now;
 
+    public bool IsDeprovisioningDue(DateTimeOffset now) => State == ProvisioningState.Deprovisioning && NextAttemptAt <= now;
+
     /// <summary>Takes a lease on the account for one attempt; a crashed attempt is retried once the lease ends.</summary>
     public void BeginAttempt(DateTimeOffset now, TimeSpan lease)
     {
@@ -158,6 +160,39 @@ public sealed class AlloyAccount
         return Result.Success();
     }
 
+    /// <summary>
+    /// Alloy no longer knows the user this account points to (deleted on Alloy's side). Either provision a new one
+    /// (the account starts over as <see cref="ProvisioningState.Pending"/>) or flag it as
+    /// <see cref="ProvisioningState.Failed"/> for an admin.
+    /// </summary>
+    public void ReportUserMissing(DateTimeOffset now, bool reprovision)
+    {
+        if (State != ProvisioningState.Provisioned)
+        {
+            throw new DomainException($"Only a provisioned account can lose its Alloy user (the account is {State}).");
+        }
+
+        var missing = UserId;
+        if (reprovision)
+        {
+            State = ProvisioningState.Pending;
+            UserId = null;
+            ProvisionedAt = null;
+            Attempts = 0;
+            NextAttemptAt = now;
+            LastError = Truncate($"Alloy user {missing} no longer exists; provisioning a new one.");
+        }
+        else
+        {
+            State = ProvisioningState.Failed;
+            NextAttemptAt = null;
+            LastError = Truncate($"Alloy user {missing} no longer exists. Retry to provision a new one.");
+        }
+
+        Touch();
+    }
+
+    /// <summary>Offboarding: from any state the account is to be removed from Alloy; idempotent.</summary>
     public void BeginDeprovisioning(DateTimeOffset now)
     {
         if (State is ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned)
@@ -166,7 +201,47 @@ public sealed class AlloyAccount
         }
 
         State = ProvisioningState.Deprovisioning;
+        Attempts = 0;
+        LastError = null;
         NextAttemptAt = now;
+        Touch();
+    }
+
+    /// <summary>Takes a lease on a deprovisioning attempt (a crashed attempt is resumed once it ends).</summary>
+    public void BeginDeprovisioningAttempt(DateTimeOffset now, TimeSpan lease)
+    {
+        if (State != ProvisioningState.Deprovisioning)
+        {
+            throw new DomainException($"Cannot deprovision an account that is {State}.");
+        }
+
+        Attempts++;
+        NextAttemptAt = now + lease;
+        Touch();
+    }
+
+    /// <summary>Deprovisioning failed for now; it is retried at <paramref name="retryAt"/> (offboarding never gives up).</summary>
+    public void RecordDeprovisioningFailure(string error, DateTimeOffset retryAt)
+    {
+        if (State != ProvisioningState.Deprovisioning)
+        {
+            throw new DomainException($"No deprovisioning is in progress (the account is {State}).");
+        }
+
+        LastError = Truncate(error);
+        NextAttemptAt = retryAt;
+        Touch();
+    }
+
+    /// <summary>The Alloy user found under this account's username when the create response was never recorded.</summary>
+    public void AdoptForDeprovisioning(string userId)
+    {
+        if (State != ProvisioningState.Deprovisioning)
+        {
+            throw new DomainException($"No deprovisioning is in progress (the account is {State}).");
+        }
+
+        UserId ??= userId;
         Touch();
     }
 
@@ -180,6 +255,7 @@ public sealed class AlloyAccount
         State = ProvisioningState.Deprovisioned;
         DeprovisionedAt = now;
         NextAttemptAt = null;
+        LastError = null;
         Touch();
     }
 

@@ -10,4 +10,6 @@ public enum AuditAction
     InstallationsRefreshed,
     AdminQuery,
     TenantOffboarded,
+    TenantDeprovisioned,
+    AlloyUserMissing,
 }

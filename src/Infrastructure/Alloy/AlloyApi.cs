@@ -17,6 +17,12 @@ public interface IAlloyApi
     [Delete("/users/{uid}")]
     Task<IApiResponse<JsonElement>> DeleteUserAsync(string uid, CancellationToken cancellationToken);
 
+    [Delete("/users/{uid}/logs")]
+    Task<IApiResponse<JsonElement>> DeleteUserLogsAsync(string uid, CancellationToken cancellationToken);
+
+    [Get("/users")]
+    Task<IApiResponse<DataList<AlloyUserDto>>> ListUsersAsync(CancellationToken cancellationToken);
+
     [Get("/users/{uid}/token")]
     Task<IApiResponse<TokenResponse>> GetUserTokenAsync(string uid, CancellationToken cancellationToken);
 
@@ -60,6 +66,7 @@ public sealed record AlloyErrorBody(string? Message);
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(CreateUserResponse))]
 [JsonSerializable(typeof(AlloyUserDto))]
+[JsonSerializable(typeof(DataList<AlloyUserDto>))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(DataList<IntegrationDto>))]
 [JsonSerializable(typeof(DataList<InstallationDto>))]

@@ -65,6 +65,35 @@ public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logg
         return (int)status is >= 200 and < 300 or 404 ? Result.Success() : Failure(status, error, "DELETE /users/{uid}");
     }
 
+    public async Task<Result> DeleteUserLogsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("DELETE /users/{uid}/logs", ct => api.DeleteUserLogsAsync(userId, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, _, error) = response.Value;
+        return (int)status is >= 200 and < 300 or 404 ? Result.Success() : Failure(status, error, "DELETE /users/{uid}/logs");
+    }
+
+    public async Task<Result<IReadOnlyList<AlloyUser>>> ListUsersAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /users", api.ListUsersAsync, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (body?.Data is not { } data)
+        {
+            return Failure(status, error, "GET /users");
+        }
+
+        return data.Where(u => !string.IsNullOrEmpty(u.UserId)).Select(u => new AlloyUser(u.UserId!, u.Username, u.FullName)).ToList();
+    }
+
     public async Task<Result<string>> CreateUserTokenAsync(string userId, CancellationToken cancellationToken)
     {
         var response = await CallAsync("GET /users/{uid}/token", ct => api.GetUserTokenAsync(userId, ct), cancellationToken);

@@ -12,4 +12,10 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleProvisioning(long accountId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
+
+    public void EnqueueDeprovisioning(long accountId) =>
+        afterCommit.Run(db, () => client.Enqueue<DeprovisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None)));
+
+    public void ScheduleDeprovisioning(long accountId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<DeprovisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
 }

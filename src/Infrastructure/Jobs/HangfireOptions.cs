@@ -19,6 +19,15 @@ public sealed class HangfireOptions
     /// <summary>How often delayed jobs (provisioning retries) are checked for being due.</summary>
     public TimeSpan? SchedulePollingInterval { get; set; }
 
-    /// <summary>Cron of the provisioning reconciler.</summary>
+    /// <summary>
+    /// SQL Server storage: create or upgrade the <c>hangfire</c> schema at start. The <c>migrate</c> command always does;
+    /// set false where the hub's login has no DDL rights and <c>migrate</c> runs with a privileged one.
+    /// </summary>
+    public bool PrepareSchemaIfNecessary { get; set; } = true;
+
+    /// <summary>Cron of the provisioning reconciler (5 fields, or 6 with seconds first).</summary>
     public string ReconcilerCron { get; set; } = "* * * * *";
+
+    /// <summary>Cron of the installation sync and drift detection.</summary>
+    public string InstallationSyncCron { get; set; } = "*/15 * * * *";
 }

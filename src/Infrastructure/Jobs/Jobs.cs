@@ -1,4 +1,6 @@
 using Hangfire;
+using IntegrationHub.Application.Installations.SyncInstallations;
+using IntegrationHub.Application.Provisioning.DeprovisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
@@ -23,4 +25,23 @@ public sealed class ReconcileProvisioningJob(ISender sender)
     [JobDisplayName("Re-enqueue due provisioning")]
     public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.Send(new ReconcileProvisioningCommand(), cancellationToken);
+}
+
+public sealed class DeprovisionAlloyUserJob(ISender sender)
+{
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Deprovision Alloy user of account {0}")]
+    public async Task RunAsync(long accountId, CancellationToken cancellationToken) =>
+        await sender.Send(new DeprovisionAlloyUserCommand(accountId), cancellationToken);
+}
+
+public sealed class SyncInstallationsJob(ISender sender)
+{
+    public const string RecurringJobId = "sync-installations";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [JobDisplayName("Sync installations and detect drift")]
+    public async Task RunAsync(CancellationToken cancellationToken) =>
+        await sender.Send(new SyncInstallationsCommand(), cancellationToken);
 }

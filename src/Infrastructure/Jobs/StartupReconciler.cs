@@ -24,6 +24,10 @@ public sealed class StartupReconciler(
             ReconcileProvisioningJob.RecurringJobId,
             j => j.RunAsync(CancellationToken.None),
             options.Value.ReconcilerCron);
+        recurring.AddOrUpdate<SyncInstallationsJob>(
+            SyncInstallationsJob.RecurringJobId,
+            j => j.RunAsync(CancellationToken.None),
+            options.Value.InstallationSyncCron);
         try
         {
             await using var scope = scopes.CreateAsyncScope();

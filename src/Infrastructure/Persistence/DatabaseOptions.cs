@@ -14,4 +14,10 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// SQLite: how long a statement waits for a locked database before failing (then the API answers 503); also the
+    /// command timeout, since Microsoft.Data.Sqlite retries a busy database until its command timeout.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -2,6 +2,7 @@ using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.IntegrationErrors;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +20,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<InstallationChange> InstallationChanges => Set<InstallationChange>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<IntegrationError> IntegrationErrors => Set<IntegrationError>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 

@@ -6,6 +6,8 @@ using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Installations.GetInstallationHistory;
 using IntegrationHub.Application.Installations.QueryInstallations;
+using IntegrationHub.Application.IntegrationErrors;
+using IntegrationHub.Application.IntegrationErrors.QueryIntegrationErrors;
 using IntegrationHub.Application.Tenants;
 using IntegrationHub.Application.Tenants.ListTenants;
 using IntegrationHub.Domain.AlloyAccounts;
@@ -34,6 +36,9 @@ public static class AdminEndpoints
         group.MapGet("/installations/{installationId}/history", GetInstallationHistory).WithSummary("An installation's history.");
         group.MapGet("/audit", QueryAuditLog)
             .WithSummary("The audit log, newest first, cursor-paged; filter by tenant and action.").ProducesValidationProblem();
+        group.MapGet("/integration-errors", QueryIntegrationErrors)
+            .WithSummary("Alloy workflow errors across tenants (and of Alloy users no tenant has), newest first, cursor-paged.")
+            .ProducesValidationProblem();
         return app;
     }
 
@@ -41,6 +46,11 @@ public static class AdminEndpoints
         [FromQuery] string? tenantId, [FromQuery] AuditAction? action, [FromQuery] string? cursor, [FromQuery] int? limit,
         ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(new QueryAuditLogQuery(tenantId, action, cursor, limit), cancellationToken)).ToHttpResult(http);
+
+    public static async Task<Results<Ok<Page<IntegrationErrorResponse>>, ProblemHttpResult>> QueryIntegrationErrors(
+        [FromQuery] string? tenantId, [FromQuery] string? workflowId, [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new QueryIntegrationErrorsQuery(tenantId, workflowId, cursor, limit), cancellationToken)).ToHttpResult(http);
 
     public static async Task<Results<Ok<Page<TenantResponse>>, ProblemHttpResult>> ListTenants(
         [FromQuery] ProvisioningState? state, [FromQuery] string? cursor, [FromQuery] int? limit,

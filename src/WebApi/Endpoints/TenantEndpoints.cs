@@ -1,10 +1,14 @@
+using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Installations.GetTenantInstallations;
 using IntegrationHub.Application.Installations.RefreshInstallations;
+using IntegrationHub.Application.IntegrationErrors;
+using IntegrationHub.Application.IntegrationErrors.GetTenantIntegrationErrors;
 using IntegrationHub.Application.Integrations.ListIntegrations;
 using IntegrationHub.Application.Provisioning.RetryProvisioning;
 using IntegrationHub.Application.Tenants;
 using IntegrationHub.Application.Tenants.GetTenant;
+using IntegrationHub.Application.Tenants.OffboardTenant;
 using IntegrationHub.Application.Tenants.SignUpTenant;
 using IntegrationHub.Application.Tokens.IssueModalToken;
 using IntegrationHub.WebApi.Auth;
@@ -12,6 +16,7 @@ using IntegrationHub.WebApi.Errors;
 using IntegrationHub.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.WebApi.Endpoints;
 
@@ -27,6 +32,8 @@ public static class TenantEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{tenantId}", GetTenant).RequireAuthorization(Policies.TenantRead)
             .WithSummary("The tenant with its Alloy account.");
+        group.MapDelete("/{tenantId}", Offboard).RequireAuthorization(Policies.TenantManage)
+            .WithSummary("Offboard a tenant: its Alloy user and logs are deleted in the background; 202.");
         group.MapPost("/{tenantId}/provisioning/retry", RetryProvisioning).RequireAuthorization(Policies.TenantManage)
             .WithSummary("Retry a tenant whose provisioning failed.");
         group.MapPost("/{tenantId}/alloy-token", IssueAlloyToken).RequireAuthorization(Policies.TenantUse).RequireRateLimiting(RateLimitSetup.TenantToken)
@@ -38,6 +45,9 @@ public static class TenantEndpoints
             .WithSummary("Pull the tenant's installations from Alloy now (call after the modal reports success).");
         group.MapGet("/{tenantId}/installations", GetInstallations).RequireAuthorization(Policies.TenantRead)
             .WithSummary("The tenant's installation records.");
+        group.MapGet("/{tenantId}/integration-errors", GetIntegrationErrors).RequireAuthorization(Policies.TenantRead)
+            .WithSummary("Alloy workflow errors of the tenant's integrations (from Alloy's error webhook), newest first, cursor-paged.")
+            .ProducesValidationProblem();
         return app;
     }
 
@@ -61,6 +71,15 @@ public static class TenantEndpoints
     public static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenant(
         string tenantId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(new GetTenantQuery(tenantId), cancellationToken)).ToHttpResult(http);
+
+    public static async Task<Results<Accepted<TenantResponse>, ProblemHttpResult>> Offboard(
+        string tenantId, ISender sender, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new OffboardTenantCommand(tenantId), cancellationToken);
+        return result.IsSuccess
+            ? TypedResults.Accepted($"/api/tenants/{Uri.EscapeDataString(tenantId)}", result.Value)
+            : result.Error.ToProblem(http);
+    }
 
     public static async Task<Results<Accepted<TenantResponse>, ProblemHttpResult>> RetryProvisioning(
         string tenantId, ISender sender, HttpContext http, CancellationToken cancellationToken)
@@ -91,4 +110,9 @@ public static class TenantEndpoints
     public static async Task<Results<Ok<InstallationsResponse>, ProblemHttpResult>> GetInstallations(
         string tenantId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>
         (await sender.Send(new GetTenantInstallationsQuery(tenantId), cancellationToken)).ToHttpResult(http);
+
+    public static async Task<Results<Ok<Page<IntegrationErrorResponse>>, ProblemHttpResult>> GetIntegrationErrors(
+        string tenantId, [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new GetTenantIntegrationErrorsQuery(tenantId, cursor, limit), cancellationToken)).ToHttpResult(http);
 }

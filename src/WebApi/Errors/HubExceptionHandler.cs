@@ -28,7 +28,8 @@ public sealed class HubExceptionHandler(IProblemDetailsService problems, ILogger
                 }
 
                 break;
-            case DbException or TimeoutException or InvalidOperationException { InnerException: DbException }:
+            case TimeoutException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException:
+            case not null when IsDatabaseFailure(exception):
                 logger.LogError(exception, "Database failure while handling {Path}", httpContext.Request.Path);
                 status = StatusCodes.Status503ServiceUnavailable;
                 slug = "unavailable";
@@ -63,6 +64,19 @@ public sealed class HubExceptionHandler(IProblemDetailsService problems, ILogger
                 Extensions = extensions ?? [],
             },
         });
+    }
+
+    private static bool IsDatabaseFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch

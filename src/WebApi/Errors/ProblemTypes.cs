@@ -27,6 +27,9 @@ public static class ProblemTypes
         new("alloy-not-found", "Not found at Alloy", "Alloy does not know the user or resource."),
         new("internal", "Internal error", "An unexpected error; it was logged with the `traceId`."),
         new("unavailable", "Service unavailable", "A dependency of the hub (such as its database) is unavailable; retry later."),
+        new("invalid-signature", "Invalid signature", "The webhook's `X-Alloy-Signature` is missing, malformed, or not Alloy's signature of this method, URL and body."),
+        new("webhooks-not-configured", "Webhooks not configured", "The hub has no Alloy public key (`AlloyWebhooks:PublicKeyPem`), so it accepts no webhook."),
+        new("payload-too-large", "Payload too large", "The request body is larger than the hub accepts."),
     }.ToDictionary(p => p.Slug, StringComparer.Ordinal);
 
     public static string Uri(string slug) => $"/problems/{slug}";
@@ -38,6 +41,7 @@ public static class ProblemTypes
         403 => "forbidden",
         404 => "not-found",
         405 => "method-not-allowed",
+        413 => "payload-too-large",
         415 => "unsupported-media-type",
         429 => "rate-limited",
         503 => "unavailable",

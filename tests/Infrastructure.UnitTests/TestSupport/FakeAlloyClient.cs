@@ -39,6 +39,12 @@ internal sealed class FakeAlloyClient : IAlloyClient
     public Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    public Task<Result> DeleteUserLogsAsync(string userId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Result<IReadOnlyList<AlloyUser>>> ListUsersAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task<Result<IReadOnlyList<AlloyIntegration>>> ListIntegrationsAsync(string userId, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

@@ -43,6 +43,11 @@ public sealed class ConfiguredHub : WebApplicationFactory<Program>
 
     public CapturingSink LogSink { get; } = new();
 
+    public string DatabasePath => Path.Combine(_folder, "hub.db");
+
+    /// <summary>Keep the database after disposal (to inspect what a stopped hub left behind); the test deletes it.</summary>
+    public bool KeepDatabase { get; init; }
+
     /// <summary>Changes settings and reloads configuration, as a changed secret or settings file would.</summary>
     public void Reconfigure(IDictionary<string, string?> settings)
     {
@@ -82,6 +87,11 @@ public sealed class ConfiguredHub : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (KeepDatabase)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);

@@ -41,6 +41,8 @@ public sealed class AccessMatrixTests(HubFactory hub)
         new("GET", "/api/admin/installations", Callers.Admin),
         new("GET", "/api/admin/installations/000000000000000000000000/history", Callers.Admin),
         new("GET", "/api/admin/audit", Callers.Admin),
+        new("GET", "/api/tenants/{t}/integration-errors", Callers.Member | Callers.Service | Callers.Admin),
+        new("GET", "/api/admin/integration-errors", Callers.Admin),
     ];
 
     public static readonly string[] Credentials =

@@ -14,7 +14,14 @@ public interface IAlloyClient
     /// <summary>Looks a user up by userId or username; <c>null</c> when Alloy does not know it.</summary>
     Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the user (a user Alloy does not know counts as deleted).</summary>
     Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every log of the user (GDPR; a user Alloy does not know counts as done).</summary>
+    Task<Result> DeleteUserLogsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Every user of the account (Alloy does not page this list).</summary>
+    Task<Result<IReadOnlyList<AlloyUser>>> ListUsersAsync(CancellationToken cancellationToken);
 
     /// <summary>Mints a short-lived JWT for the user's modal.</summary>
     Task<Result<string>> CreateUserTokenAsync(string userId, CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.IntegrationErrors;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -19,6 +20,8 @@ public interface IApplicationDbContext
     DbSet<InstallationChange> InstallationChanges { get; }
 
     DbSet<AuditEntry> AuditEntries { get; }
+
+    DbSet<IntegrationError> IntegrationErrors { get; }
 
     DatabaseFacade Database { get; }
 

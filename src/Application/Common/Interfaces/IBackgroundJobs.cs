@@ -11,4 +11,9 @@ public interface IBackgroundJobs
 
     /// <summary>Runs provisioning of the account at <paramref name="at"/>.</summary>
     void ScheduleProvisioning(long accountId, DateTimeOffset at);
+
+    /// <summary>Runs deprovisioning (offboarding) of the account soon (after the current transaction commits, if any).</summary>
+    void EnqueueDeprovisioning(long accountId);
+
+    void ScheduleDeprovisioning(long accountId, DateTimeOffset at);
 }

@@ -58,7 +58,20 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
             return await CurrentAsync(command.AccountId, cancellationToken);
         }
 
-        var result = await CreateOrAdoptAsync(account.Username, fullName, cancellationToken);
+        Result<string> result;
+        try
+        {
+            result = await CreateOrAdoptAsync(account.Username, fullName, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is shutting down: give the lease back without spending the attempt, so the next start (or
+            // another worker) retries at once instead of after the lease. A user Alloy created meanwhile is adopted.
+            account.Defer("Interrupted by shutdown before Alloy answered.", time.GetUtcNow());
+            await TrySaveAsync(CancellationToken.None);
+            throw;
+        }
+
         now = time.GetUtcNow();
         if (result.IsSuccess)
         {

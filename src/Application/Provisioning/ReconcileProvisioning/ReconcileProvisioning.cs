@@ -28,23 +28,39 @@ internal sealed class ReconcileProvisioningCommandHandler(
     {
         var backfilled = await BackfillAsync(cancellationToken);
         var now = time.GetUtcNow();
+        var batch = options.CurrentValue.ReconcilerBatchSize;
         var due = await db.AlloyAccounts.AsNoTracking()
             .Where(a => (a.State == ProvisioningState.Pending || a.State == ProvisioningState.Provisioning) && a.NextAttemptAt <= now)
             .OrderBy(a => a.NextAttemptAt)
             .Select(a => a.Id)
-            .Take(options.CurrentValue.ReconcilerBatchSize)
+            .Take(batch)
             .ToListAsync(cancellationToken);
         foreach (var id in due)
         {
             jobs.EnqueueProvisioning(id);
         }
 
-        if (due.Count > 0)
+        // Offboarding resumes the same way (only accounts of the environment whose key is configured can be removed).
+        var environment = alloy.CurrentValue.Environment;
+        var leaving = await db.AlloyAccounts.AsNoTracking()
+            .Where(a => a.State == ProvisioningState.Deprovisioning && a.Environment == environment && a.NextAttemptAt <= now)
+            .OrderBy(a => a.NextAttemptAt)
+            .Select(a => a.Id)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        foreach (var id in leaving)
         {
-            logger.LogInformation("Reconciler enqueued {Count} due account(s), {Backfilled} of them new in this environment", due.Count, backfilled);
+            jobs.EnqueueDeprovisioning(id);
         }
 
-        return due.Count;
+        if (due.Count + leaving.Count > 0)
+        {
+            logger.LogInformation(
+                "Reconciler enqueued {Count} due account(s) ({Backfilled} new in this environment) and {Leaving} to deprovision",
+                due.Count, backfilled, leaving.Count);
+        }
+
+        return due.Count + leaving.Count;
     }
 
     private async Task<int> BackfillAsync(CancellationToken cancellationToken)

@@ -24,5 +24,7 @@ internal sealed class AlloyAccountConfiguration : IEntityTypeConfiguration<Alloy
         builder.HasIndex(a => new { a.TenantId, a.Environment }).IsUnique();
         // The reconciler's scan: due accounts by state and time.
         builder.HasIndex(a => new { a.State, a.NextAttemptAt });
+        // Alloy's error webhooks name the Alloy user: find its tenant without a scan.
+        builder.HasIndex(a => new { a.Environment, a.UserId });
     }
 }

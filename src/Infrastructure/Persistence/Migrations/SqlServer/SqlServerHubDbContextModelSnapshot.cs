@@ -79,6 +79,8 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Environment", "UserId");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Environment")
@@ -223,6 +225,68 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("InstallationRef");
 
                     b.ToTable("InstallationChanges", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Domain.IntegrationErrors.IntegrationError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AlloyUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("BlockName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("BlockType")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("ExecutionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("RawPayload")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Environment", "ExecutionId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("WorkflowId", "Id");
+
+                    b.ToTable("IntegrationErrors", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Domain.Tenants.Tenant", b =>

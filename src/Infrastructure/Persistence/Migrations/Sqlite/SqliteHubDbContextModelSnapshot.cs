@@ -72,6 +72,8 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Environment", "UserId");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Environment")
@@ -210,6 +212,66 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("InstallationRef");
 
                     b.ToTable("InstallationChanges", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Domain.IntegrationErrors.IntegrationError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AlloyUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExecutionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawPayload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkflowId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Environment", "ExecutionId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.HasIndex("WorkflowId", "Id");
+
+                    b.ToTable("IntegrationErrors", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Domain.Tenants.Tenant", b =>

@@ -1,0 +1,52 @@
+using FluentValidation;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Models;
+using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.Tenants;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Application.IntegrationErrors.GetTenantIntegrationErrors;
+
+/// <summary>The Alloy workflow errors attributed to the tenant, newest first, cursor-paged.</summary>
+public sealed record GetTenantIntegrationErrorsQuery(string TenantId, string? Cursor, int? Limit)
+    : IQuery<Result<Page<IntegrationErrorResponse>>>;
+
+internal sealed class GetTenantIntegrationErrorsQueryValidator : AbstractValidator<GetTenantIntegrationErrorsQuery>
+{
+    public GetTenantIntegrationErrorsQueryValidator()
+    {
+        RuleFor(q => q.TenantId).ValidTenantId();
+        RuleFor(q => q.Limit).ValidPageSize();
+        RuleFor(q => q.Cursor).ValidCursor();
+    }
+}
+
+internal sealed class GetTenantIntegrationErrorsQueryHandler(IApplicationDbContext db)
+    : IQueryHandler<GetTenantIntegrationErrorsQuery, Result<Page<IntegrationErrorResponse>>>
+{
+    public const int DefaultLimit = 50;
+
+    public async ValueTask<Result<Page<IntegrationErrorResponse>>> Handle(
+        GetTenantIntegrationErrorsQuery query, CancellationToken cancellationToken)
+    {
+        var tenantId = TenantId.From(query.TenantId);
+        if (!await db.Tenants.AnyAsync(t => t.TenantId == tenantId, cancellationToken))
+        {
+            return TenantErrors.NotFound(query.TenantId);
+        }
+
+        // Newest first: a page holds ids below the cursor, so errors arriving while someone pages never shift it.
+        var limit = query.Limit ?? DefaultLimit;
+        var before = Cursor.TryDecode(query.Cursor, out var last) ? last : long.MaxValue;
+        var page = await db.IntegrationErrors.AsNoTracking()
+            .Where(e => e.TenantId == tenantId && e.Id < before)
+            .OrderByDescending(e => e.Id)
+            .Take(limit + 1)
+            .ToListAsync(cancellationToken);
+        var items = page.Take(limit).Select(IntegrationErrorResponse.From).ToList();
+        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        return new Page<IntegrationErrorResponse>(items, next);
+    }
+}
