@@ -7,6 +7,7 @@ using IntegrationHub.Domain.Tenants;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application.Provisioning;
@@ -23,7 +24,8 @@ public sealed class ProvisionedAccounts(
     IBackgroundJobs jobs,
     IOptionsMonitor<HubAlloyOptions> alloy,
     IOptionsMonitor<ProvisioningOptions> provisioning,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ProvisionedAccounts> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PendingRetryAfter = TimeSpan.FromSeconds(2);
@@ -90,9 +92,17 @@ public sealed class ProvisionedAccounts(
 
     private async Task ProvisionInOwnScopeAsync(long accountId)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        await sender.Send(new ProvisionAlloyUserCommand(accountId), CancellationToken.None);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+            await sender.Send(new ProvisionAlloyUserCommand(accountId), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits this attempt to completion; the account row (and the reconciler) carry on without it.
+            logger.LogWarning(ex, "Inline provisioning of account {AccountId} failed", accountId);
+        }
     }
 
     /// <summary>The hub was switched to another Alloy environment: the tenant gets an account there on demand.</summary>
