@@ -1,6 +1,7 @@
 using IntegrationHub.AlloySandbox.Endpoints;
 using IntegrationHub.AlloySandbox.Faults;
 using IntegrationHub.AlloySandbox.Http;
+using IntegrationHub.AlloySandbox.Modal;
 using IntegrationHub.AlloySandbox.Store;
 using IntegrationHub.AlloySandbox.Tokens;
 using IntegrationHub.AlloySandbox.Webhooks;
@@ -43,7 +44,8 @@ public static class AlloySandboxExtensions
     /// <summary>
     /// Maps every sandbox route relative to <paramref name="endpoints"/>: the Alloy API both as
     /// <c>/{YYYY-MM}/…</c> and unversioned (with <c>x-api-version</c>), and the <c>/_sandbox</c> control
-    /// routes. Everything runs in endpoint filters, so it works as a route group in any app. The routes
+    /// routes, and the modal pages the frontend SDK frames (<c>/forge-install</c>, <c>/authenticate-app</c>). Everything
+    /// runs in endpoint filters, so it works as a route group in any app. The routes
     /// allow anonymous access (the sandbox checks its own keys) and stay out of the host's OpenAPI document.
     /// </summary>
     public static IEndpointConventionBuilder MapAlloySandbox(this IEndpointRouteBuilder endpoints)
@@ -53,6 +55,7 @@ public static class AlloySandboxExtensions
 
         ControlEndpoints.Map(root.MapGroup("/_sandbox"));
         WebhookEndpoints.Map(root.MapGroup("/_sandbox/webhooks"));
+        ModalEndpoints.Map(root);
 
         var versioned = root.MapGroup($"/{{{AlloyApiFilter.ApiVersionRouteValue}:{ApiVersionRouteConstraint.Name}}}");
         var unversioned = root.MapGroup("");

@@ -16,6 +16,13 @@ public sealed class SandboxProgram
 
     public static async Task Main(string[] args)
     {
+        // The container's health probe (the runtime image has no curl): GET / on this container's port, 2xx → 0.
+        if (args is [var command, ..] && string.Equals(command, "healthcheck", StringComparison.OrdinalIgnoreCase))
+        {
+            Environment.ExitCode = await ProbeAsync(args.Length > 1 ? args[1] : "/");
+            return;
+        }
+
         var app = CreateApplication(args);
         await app.RunAsync();
     }
@@ -43,6 +50,22 @@ public sealed class SandboxProgram
         app.MapGet("/", Hello);
         app.MapAlloySandbox();
         return app;
+    }
+
+    private static async Task<int> ProbeAsync(string path)
+    {
+        var port = (Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS") ?? "8080").Split([';', ','])[0].Trim();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}{(path.StartsWith('/') ? path : "/" + path)}"));
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"No answer on port {port}: {ex.Message}");
+            return 1;
+        }
     }
 
     private static IResult Hello() => SandboxResults.Ok(new HelloResponse(

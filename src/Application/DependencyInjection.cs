@@ -2,6 +2,7 @@ using FluentValidation;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Behaviours;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Integrations;
 using IntegrationHub.Application.Provisioning;
@@ -39,6 +40,7 @@ public static class DependencyInjection
         services.AddScoped<IntegrationCatalog>();
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();
+        services.TryAddSingleton<HubMetrics>();
         return services;
     }
 }

@@ -83,6 +83,7 @@ public static class DependencyInjection
         services.AddSingleton<AlloyKeyState>();
         services.TryAddSingleton<IAlloyEndpoint, ConfiguredAlloyEndpoint>();
         services.AddTransient<AlloyAuthHandler>();
+        services.AddTransient<AlloyMetricsHandler>();
 
         var client = services.AddRefitGeneratedClient<IAlloyApi>(AlloyJsonContext.Default)
             .ConfigureHttpClient((sp, client) =>
@@ -108,6 +109,7 @@ public static class DependencyInjection
                 o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
             });
         client.AddHttpMessageHandler<AlloyAuthHandler>();
+        client.AddHttpMessageHandler<AlloyMetricsHandler>(); // innermost: one measurement per request on the wire
 
         // HttpClient's trace logging prints request headers: never the values (the Alloy key is one of them).
         services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));
@@ -120,6 +122,13 @@ public static class DependencyInjection
         var options = configuration.GetSection(HangfireOptions.SectionName).Get<HangfireOptions>() ?? new HangfireOptions();
         services.AddOptions<HangfireOptions>().Bind(configuration.GetSection(HangfireOptions.SectionName));
         var connectionString = configuration.GetConnectionString("Hub");
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.Storage == JobStorageKind.SqlServer && database.Provider != DatabaseProvider.SqlServer)
+        {
+            throw new InvalidOperationException(
+                "Hangfire:Storage is SqlServer but Database:Provider is not: Hangfire's SQL Server storage lives in the hub's SQL Server database " +
+                "(schema hangfire). Set Database:Provider=SqlServer, or Hangfire:Storage=InMemory.");
+        }
 
         services.AddHangfire(config =>
         {

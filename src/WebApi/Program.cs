@@ -2,17 +2,28 @@ using System.Text.Json.Serialization;
 using IntegrationHub.AlloySandbox;
 using IntegrationHub.Application;
 using IntegrationHub.Infrastructure;
+using IntegrationHub.Infrastructure.Hosting;
 using IntegrationHub.WebApi;
 using IntegrationHub.WebApi.Auth;
+using IntegrationHub.WebApi.Commands;
 using IntegrationHub.WebApi.Endpoints;
 using IntegrationHub.WebApi.Errors;
 using IntegrationHub.WebApi.Infrastructure;
+using IntegrationHub.WebApi.Pages;
 using IntegrationHub.WebApi.Sandbox;
 using IntegrationHub.WebApi.Webhooks;
 using Scalar.AspNetCore;
 using Serilog;
 
+// The container's health probe: the runtime image has no curl (Dockerfile HEALTHCHECK).
+if (HealthProbeCommand.IsRequested(args))
+{
+    Environment.ExitCode = await HealthProbeCommand.RunAsync(args);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+var role = HubRoles.Read(builder.Configuration);
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 
 builder.Services.AddHubLogging(builder.Configuration, builder.Environment);
@@ -34,8 +45,18 @@ builder.Services.AddHubCors(builder.Configuration);
 builder.Services.AddHubRateLimiting(builder.Configuration);
 builder.Services.AddSingleton<AlloyWebhookReader>();
 builder.Services.AddOpenApi();
+builder.Services.AddHubPages();
+builder.Services.AddHubTelemetry(builder.Configuration);
 
 var app = builder.Build();
+
+// `migrate`: apply migrations and exit (docker-compose's one-shot service, a DBA's deployment step).
+if (MigrateCommand.IsRequested(args))
+{
+    Environment.ExitCode = await MigrateCommand.RunAsync(app.Services);
+    await app.DisposeAsync();
+    return;
+}
 
 app.UseSecurityHeaders(SandboxSetup.MountPath);
 app.UseExceptionHandler();
@@ -46,24 +67,30 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapTenantEndpoints();
-app.MapAdminEndpoints();
-app.MapWebhookEndpoints();
-app.MapProblemEndpoints();
-app.MapHealthEndpoints();
-app.MapOpenApi().AllowAnonymous();
-if (app.Environment.IsDevelopment())
+// Hub:Role=Worker runs jobs and answers health probes only: no API, no OpenAPI, nothing to publish.
+if (HubRoles.ServesApi(role))
 {
-    app.MapScalarApiReference().AllowAnonymous();
-    app.MapDevelopmentEndpoints();
+    app.MapTenantEndpoints();
+    app.MapAdminEndpoints();
+    app.MapWebhookEndpoints();
+    app.MapProblemEndpoints();
+    app.UseHubPages(demo: app.Environment.IsDevelopment()); // /admin, /hangfire, and /demo in Development
+    app.MapOpenApi().AllowAnonymous();
+    if (app.Environment.IsDevelopment())
+    {
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapDevelopmentEndpoints();
+    }
 }
+
+app.MapHealthEndpoints();
 
 if (sandbox)
 {
     app.MapGroup(SandboxSetup.MountPath).MapAlloySandbox();
 }
 
-app.MapGet("/", () => Results.Redirect(app.Environment.IsDevelopment() ? "/scalar" : "/health/ready")).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect(app.Environment.IsDevelopment() && HubRoles.ServesApi(role) ? "/scalar" : "/health/ready")).ExcludeFromDescription();
 
 await app.RunAsync();
 

@@ -67,5 +67,8 @@ internal static class SandboxJson
 [JsonSerializable(typeof(EmitErrorWebhookRequest))]
 [JsonSerializable(typeof(EmitErrorWebhookResponse))]
 [JsonSerializable(typeof(AlloyErrorRecord))]
+[JsonSerializable(typeof(ModalInstallRequest))]
+[JsonSerializable(typeof(ModalInstallResponse))]
+[JsonSerializable(typeof(ModalCredentialRequest))]
 [JsonSerializable(typeof(StoredState))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

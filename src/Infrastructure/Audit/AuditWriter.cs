@@ -39,6 +39,26 @@ public sealed partial class AuditWriter(
         sink.Complete();
         await using var registration = cancellationToken.Register(_abandon.Cancel);
         await base.StopAsync(cancellationToken);
+
+        // BackgroundService starts ExecuteAsync on the thread pool with the stopping token: a host stopped right
+        // after it started may cancel that before the loop ever ran. Whatever is still buffered is written here.
+        var rest = new List<AuditEntry>();
+        while (sink.Reader.TryRead(out var entry))
+        {
+            rest.Add(entry);
+        }
+
+        if (rest.Count > 0)
+        {
+            try
+            {
+                await WriteAsync(rest, _abandon.Token);
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+                LogAbandoned(logger, rest.Count);
+            }
+        }
     }
 
     public override void Dispose()

@@ -31,7 +31,7 @@ public sealed class StartupReconciler(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(), stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

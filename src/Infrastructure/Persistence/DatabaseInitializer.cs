@@ -1,4 +1,6 @@
+using IntegrationHub.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,8 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Infrastructure.Persistence;
 
-/// <summary>Applies migrations (when configured) and turns on WAL mode for SQLite.</summary>
-public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
+/// <summary>
+/// Applies migrations (when configured) and turns on WAL mode for SQLite; with SQL Server job storage, also creates or
+/// upgrades Hangfire's schema (after the migrations, which may just have created the database).
+/// </summary>
+public sealed class DatabaseInitializer(
+    IServiceScopeFactory scopes,
+    IOptions<DatabaseOptions> options,
+    IOptions<HangfireOptions> hangfire,
+    IConfiguration configuration,
+    ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken, bool force = false)
     {
@@ -45,6 +55,14 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<Da
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+
+        // Hangfire tries its own install when its storage is first resolved, which is before this runs: on a server
+        // where the database did not exist yet, that attempt failed (with a warning) and only this one succeeds.
+        if (hangfire.Value.Storage == JobStorageKind.SqlServer && db.Database.IsSqlServer())
+        {
+            await HangfireSchema.InstallAsync(configuration.GetConnectionString("Hub")!, cancellationToken);
+            logger.LogInformation("Hangfire schema {Schema} is installed and up to date", HangfireSchema.Name);
+        }
     }
 }
 

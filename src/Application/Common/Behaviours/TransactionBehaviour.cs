@@ -22,8 +22,16 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(IApplicationDbCont
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
+        var attempt = 0;
         return await strategy.ExecuteAsync(async ct =>
         {
+            if (attempt++ > 0)
+            {
+                // SQL Server's retrying strategy replays the whole command after a transient failure (deadlock victim,
+                // failover): the rolled-back attempt's entities must not be saved again.
+                db.ClearChangeTracker();
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var response = await next(message, ct);
             if (response is Result { IsSuccess: false })

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
@@ -28,6 +30,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     AuditTrail audit,
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
+    HubMetrics metrics,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
 {
     /// <summary>A scheduled retry may fire a little before its time; it still counts as due.</summary>
@@ -51,6 +54,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         var fullName = await db.Tenants.Where(t => t.TenantId == account.TenantId).Select(t => t.Name)
             .FirstOrDefaultAsync(cancellationToken) ?? account.TenantId.Value;
 
+        var started = Stopwatch.GetTimestamp();
         account.BeginAttempt(now, settings.Lease);
         if (!await TrySaveAsync(cancellationToken))
         {
@@ -69,6 +73,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
             // another worker) retries at once instead of after the lease. A user Alloy created meanwhile is adopted.
             account.Defer("Interrupted by shutdown before Alloy answered.", time.GetUtcNow());
             await TrySaveAsync(CancellationToken.None);
+            metrics.ProvisioningAttempted(ProvisioningOutcomes.Interrupted, account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
             throw;
         }
 
@@ -77,7 +82,6 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         {
             account.MarkProvisioned(result.Value, now);
             audit.AddBySystem(AuditAction.TenantProvisioned, account.TenantId, $"userId={result.Value} environment={account.Environment} attempts={account.Attempts}");
-            LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
         }
         else
         {
@@ -95,14 +99,25 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
                     break;
             }
 
-            LogAttemptFailed(logger, account.TenantId.Value, account.Attempts, result.Error.Code, account.State);
         }
 
         if (!await TrySaveAsync(cancellationToken))
         {
+            metrics.ProvisioningAttempted(ProvisioningOutcomes.LostRace, account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
             return await CurrentAsync(command.AccountId, cancellationToken);
         }
 
+        // Logged once committed: a crash before the commit must not leave a line claiming what never happened.
+        if (result.IsSuccess)
+        {
+            LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
+        }
+        else
+        {
+            LogAttemptFailed(logger, account.TenantId.Value, account.Attempts, result.Error.Code, account.State);
+        }
+
+        metrics.ProvisioningAttempted(OutcomeOf(account, result), account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
         if (account is { State: ProvisioningState.Pending, NextAttemptAt: { } retryAt })
         {
             jobs.ScheduleProvisioning(account.Id, retryAt);
@@ -158,6 +173,14 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         var current = await db.AlloyAccounts.AsNoTracking().FirstAsync(a => a.Id == accountId, cancellationToken);
         return Skipped(current);
     }
+
+    private static string OutcomeOf(AlloyAccount account, Result<string> result) => account.State switch
+    {
+        ProvisioningState.Provisioned => ProvisioningOutcomes.Provisioned,
+        ProvisioningState.Failed => ProvisioningOutcomes.Failed,
+        _ when !result.IsSuccess && result.Error.Code == AlloyErrors.KeyRejectedCode => ProvisioningOutcomes.Deferred,
+        _ => ProvisioningOutcomes.RetryScheduled,
+    };
 
     private static ProvisioningOutcome Skipped(AlloyAccount account) => new(account.State, Attempted: false, account.NextAttemptAt);
 

@@ -1,5 +1,6 @@
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Domain.AlloyAccounts;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,12 @@ namespace IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 /// environment for tenants that only have one in another (after a switch from development to production keys).
 /// Runs on a schedule and once at start. Returns how many accounts it enqueued.
 /// </summary>
-public sealed record ReconcileProvisioningCommand : ICommand<int>;
+/// <param name="AtStartup">
+/// Also re-schedules every attempt that is not due yet (a lease held by a process that just died, a backoff wait):
+/// the jobs that would have run them were in the job store the crash took. Without this they would wait for the
+/// next scheduled run after their time instead of running at it.
+/// </param>
+public sealed record ReconcileProvisioningCommand(bool AtStartup = false) : ICommand<int>;
 
 internal sealed class ReconcileProvisioningCommandHandler(
     IApplicationDbContext db,
@@ -22,6 +28,7 @@ internal sealed class ReconcileProvisioningCommandHandler(
     IOptionsMonitor<ProvisioningOptions> options,
     IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time,
+    HubMetrics metrics,
     ILogger<ReconcileProvisioningCommandHandler> logger) : ICommandHandler<ReconcileProvisioningCommand, int>
 {
     public async ValueTask<int> Handle(ReconcileProvisioningCommand command, CancellationToken cancellationToken)
@@ -40,6 +47,10 @@ internal sealed class ReconcileProvisioningCommandHandler(
             jobs.EnqueueProvisioning(id);
         }
 
+        // The backlog is what was due now; counted only when a full batch suggests there is more than was taken.
+        metrics.ReconcilerBacklog("provisioning", due.Count < batch ? due.Count : await db.AlloyAccounts
+            .LongCountAsync(a => (a.State == ProvisioningState.Pending || a.State == ProvisioningState.Provisioning) && a.NextAttemptAt <= now, cancellationToken));
+
         // Offboarding resumes the same way (only accounts of the environment whose key is configured can be removed).
         var environment = alloy.CurrentValue.Environment;
         var leaving = await db.AlloyAccounts.AsNoTracking()
@@ -53,6 +64,14 @@ internal sealed class ReconcileProvisioningCommandHandler(
             jobs.EnqueueDeprovisioning(id);
         }
 
+        metrics.ReconcilerBacklog("deprovisioning", leaving.Count < batch ? leaving.Count : await db.AlloyAccounts
+            .LongCountAsync(a => a.State == ProvisioningState.Deprovisioning && a.Environment == environment && a.NextAttemptAt <= now, cancellationToken));
+
+        if (command.AtStartup)
+        {
+            await ScheduleNotYetDueAsync(now, batch, environment, cancellationToken);
+        }
+
         if (due.Count + leaving.Count > 0)
         {
             logger.LogInformation(
@@ -61,6 +80,34 @@ internal sealed class ReconcileProvisioningCommandHandler(
         }
 
         return due.Count + leaving.Count;
+    }
+
+    private async Task ScheduleNotYetDueAsync(DateTimeOffset now, int batch, AlloyEnvironment environment, CancellationToken cancellationToken)
+    {
+        var waiting = await db.AlloyAccounts.AsNoTracking()
+            .Where(a => (a.State == ProvisioningState.Pending || a.State == ProvisioningState.Provisioning
+                         || (a.State == ProvisioningState.Deprovisioning && a.Environment == environment))
+                        && a.NextAttemptAt > now)
+            .OrderBy(a => a.NextAttemptAt)
+            .Select(a => new { a.Id, a.State, At = a.NextAttemptAt!.Value })
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        foreach (var account in waiting)
+        {
+            if (account.State == ProvisioningState.Deprovisioning)
+            {
+                jobs.ScheduleDeprovisioning(account.Id, account.At);
+            }
+            else
+            {
+                jobs.ScheduleProvisioning(account.Id, account.At);
+            }
+        }
+
+        if (waiting.Count > 0)
+        {
+            logger.LogInformation("Start-up reconciler re-scheduled {Count} attempt(s) that were not due yet", waiting.Count);
+        }
     }
 
     private async Task<int> BackfillAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using FluentValidation;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Provisioning;
 using IntegrationHub.Domain.Audit;
@@ -20,7 +21,7 @@ internal sealed class IssueModalTokenCommandValidator : AbstractValidator<IssueM
     public IssueModalTokenCommandValidator() => RuleFor(c => c.TenantId).ValidTenantId();
 }
 
-internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts, IModalTokenIssuer tokens, AuditTrail audit)
+internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts, IModalTokenIssuer tokens, AuditTrail audit, HubMetrics metrics)
     : ICommandHandler<IssueModalTokenCommand, Result<ModalTokenResponse>>
 {
     public async ValueTask<Result<ModalTokenResponse>> Handle(IssueModalTokenCommand command, CancellationToken cancellationToken)
@@ -41,6 +42,7 @@ internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts
 
         // Who got a token for which Alloy user, and until when: never the token itself.
         await audit.EnqueueAsync(AuditAction.TokenIssued, tenantId, $"userId={userId} expiresAt={token.Value.ExpiresAt:O}", cancellationToken);
+        metrics.TokenIssued(account.Value.Environment.ToString());
         return new ModalTokenResponse(token.Value.Token, token.Value.ExpiresAt, userId);
     }
 }

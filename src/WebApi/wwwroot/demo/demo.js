@@ -1,0 +1,261 @@
+// The demo SaaS frontend: what a customer's product does with IntegrationHub and Alloy's frontend SDK.
+//   1. a tenant member signs in (the SaaS's identity provider; in Development the hub's POST /dev/jwt),
+//   2. the page shows the tenant's provisioning state and the integrations it can install,
+//   3. Install: a modal token from the hub -> Alloy.setToken -> Alloy.install({integrationId, callback}),
+//   4. on callback {success: true} (which may come twice) the page asks the hub to refresh, then shows the installation.
+// The same code runs against Alloy in production: the SDK's hosts (app.runalloy.com, embedded.runalloy.com) are fixed.
+(function () {
+  "use strict";
+
+  var $ = function (id) { return document.getElementById(id); };
+  var session = { tenantId: null, jwt: null, generation: 0, integrations: [], installations: [] };
+  var sdk = window.Alloy && typeof window.Alloy.install === "function" ? window.Alloy : null;
+
+  if (sdk) {
+    $("sdk-version").textContent = "alloy-frontend " + (window.AlloyFrontend ? window.AlloyFrontend.version : "");
+  } else {
+    $("sdk-missing").hidden = false;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  function el(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") { node.textContent = attributes[name]; } else { node.setAttribute(name, attributes[name]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); } });
+    return node;
+  }
+
+  function log(message, kind) {
+    var now = new Date();
+    var time = el("time", { datetime: now.toISOString(), text: now.toTimeString().slice(0, 8) });
+    var text = el("span", kind ? { "class": kind } : {});
+    text.textContent = message;
+    $("activity").appendChild(el("li", {}, [time, text]));
+  }
+
+  function HubError(status, problem) {
+    this.status = status;
+    this.problem = problem || {};
+    this.message = (problem && (problem.detail || problem.title)) || ("The hub answered " + status + ".");
+  }
+
+  function hub(path, method, body, anonymous) {
+    var headers = { Accept: "application/json" };
+    if (!anonymous) { headers.Authorization = "Bearer " + session.jwt; }
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(path, { method: method || "GET", headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var json = text ? JSON.parse(text) : null;
+          if (!response.ok) { throw new HubError(response.status, json); }
+          return json;
+        });
+      });
+  }
+
+  function tenantPath(suffix) { return "/api/tenants/" + encodeURIComponent(session.tenantId) + (suffix || ""); }
+
+  // Results of a previous tenant's calls are dropped once the member switched tenants.
+  function current(generation) { return generation === session.generation; }
+
+  function fail(error) { log(error.message || String(error), "bad"); }
+
+  // ------------------------------------------------------------------ 1. sign in
+
+  $("member-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var tenantId = $("tenant-id").value.trim();
+    if (!tenantId) { return; }
+    var generation = ++session.generation;
+    session.tenantId = tenantId;
+    session.jwt = null;
+    session.installations = [];
+    $("integrations").textContent = "";
+    $("installations-table").tBodies[0].textContent = "";
+    ["tenant-card", "integrations-card", "installations-card"].forEach(function (id) { $(id).hidden = true; });
+    hub("/dev/jwt", "POST", { tenantId: tenantId }, true).then(function (issued) {
+      if (!current(generation)) { return; }
+      session.jwt = issued.token;
+      $("member-status").textContent = "Signed in as dev-user@" + tenantId + " (JWT with tenant_id=" + tenantId + ").";
+      log("Signed in as a member of " + tenantId + " (JWT from /dev/jwt).");
+      loadTenant(generation);
+    }).catch(fail);
+  });
+
+  // ------------------------------------------------------------------ 2. tenant
+
+  var STATE_BADGES = { Provisioned: "badge-ok", Pending: "badge-warn", Provisioning: "badge-info", Failed: "badge-bad" };
+
+  function loadTenant(generation) {
+    $("tenant-card").hidden = false;
+    return hub(tenantPath()).then(function (tenant) {
+      if (!current(generation)) { return; }
+      $("tenant-missing").hidden = true;
+      $("tenant-facts").hidden = false;
+      var alloy = tenant.alloy || {};
+      $("tenant-name").textContent = tenant.name + " (" + tenant.tenantId + ")";
+      var state = $("tenant-state");
+      state.textContent = "";
+      state.appendChild(el("span", { "class": "badge " + (STATE_BADGES[alloy.state] || ""), text: alloy.state || "No Alloy account" }));
+      if (alloy.lastError) { state.appendChild(el("span", { "class": "muted small", text: " " + alloy.lastError })); }
+      $("tenant-user").textContent = alloy.userId || "not yet";
+      if (alloy.state === "Pending" || alloy.state === "Provisioning") {
+        setTimeout(function () { if (current(generation)) { loadTenant(generation); } }, 1000);
+        return;
+      }
+
+      if (alloy.state === "Provisioned") {
+        loadIntegrations(generation);
+        loadInstallations(generation);
+      }
+    }).catch(function (error) {
+      if (!current(generation)) { return; }
+      if (error.status === 404) {
+        $("tenant-facts").hidden = true;
+        var missing = $("tenant-missing");
+        missing.textContent = "";
+        missing.appendChild(document.createTextNode("Tenant " + session.tenantId + " has not signed up yet. The SaaS backend signs tenants up with its service key, e.g. "));
+        missing.appendChild(el("code", { text: "curl -X POST " + location.origin + "/api/tenants -H 'X-Api-Key: dev-service-key' -H 'Content-Type: application/json' -d '{\"tenantId\":\"" + session.tenantId + "\",\"name\":\"" + session.tenantId + "\"}'" }));
+        missing.appendChild(document.createTextNode(" — then press Reload."));
+        missing.hidden = false;
+        return;
+      }
+
+      fail(error);
+    });
+  }
+
+  $("tenant-reload").addEventListener("click", function () { if (session.jwt) { loadTenant(session.generation); } });
+
+  // ------------------------------------------------------------------ 3. integrations and install
+
+  function installedIds() {
+    var ids = {};
+    session.installations.forEach(function (i) { if (!i.removedAt) { ids[i.integrationId] = true; } });
+    return ids;
+  }
+
+  function loadIntegrations(generation) {
+    return hub(tenantPath("/integrations")).then(function (list) {
+      if (!current(generation)) { return; }
+      session.integrations = list.items;
+      renderIntegrations();
+      $("integrations-card").hidden = false;
+    }).catch(fail);
+  }
+
+  function renderIntegrations() {
+    var container = $("integrations");
+    var installed = installedIds();
+    container.textContent = "";
+    session.integrations.forEach(function (integration) {
+      var key = integration.name.toLowerCase();
+      var isInstalled = integration.installed || installed[integration.integrationId];
+      var action;
+      if (isInstalled) {
+        action = el("span", { "class": "badge badge-ok", "data-testid": "installed-" + key, text: "Installed" });
+      } else {
+        action = el("button", { type: "button", "class": "btn btn-primary btn-sm", "data-testid": "install-" + key, text: "Install" });
+        action.disabled = !sdk;
+        action.addEventListener("click", function () { install(integration, action); });
+      }
+
+      container.appendChild(el("article", { "class": "integration", "data-integration": integration.integrationId }, [
+        el("div", { "class": "integration-head" }, [
+          el("div", { "class": "avatar", "data-name": key, "aria-hidden": "true", text: integration.name.charAt(0) }),
+          el("h3", { "class": "small", text: integration.name }),
+        ]),
+        el("p", { text: integration.description || "" }),
+        el("div", { "class": "integration-foot" }, [el("span", { "class": "muted small", text: (integration.credentials || []).join(", ") }), action]),
+      ]));
+    });
+  }
+
+  function modalToken() {
+    log("POST " + tenantPath("/alloy-token") + " (a fresh modal token for each opening)");
+    return hub(tenantPath("/alloy-token"), "POST").then(function (issued) {
+      log("Token issued for Alloy user " + issued.userId + ", expires " + issued.expiresAt + ".");
+      sdk.setToken(issued.token);
+      return issued;
+    });
+  }
+
+  function install(integration, button) {
+    var generation = session.generation;
+    button.disabled = true;
+    modalToken().then(function () {
+      if (!current(generation)) { return; }
+      var refreshed = false;
+      log("Alloy.install({ integrationId: \"" + integration.integrationId + "\" }) for " + integration.name);
+      sdk.install({
+        integrationId: integration.integrationId,
+        callback: function (result) {
+          log("callback(" + JSON.stringify(result) + ")", result && result.success ? "ok" : "bad");
+          if (!current(generation)) { return; }
+          if (result && result.success) {
+            if (refreshed) { log("Alloy called back again; the installation was already refreshed."); return; }
+            refreshed = true;
+            refresh(generation);
+          } else if (!refreshed) {
+            button.disabled = false;
+            log("The modal closed without installing " + integration.name + ".");
+          }
+        },
+      });
+    }).catch(function (error) { button.disabled = false; fail(error); });
+  }
+
+  // ------------------------------------------------------------------ 4. installations
+
+  function refresh(generation) {
+    log("POST " + tenantPath("/installations/refresh"));
+    return hub(tenantPath("/installations/refresh"), "POST").then(function (list) {
+      if (!current(generation)) { return; }
+      log("The hub recorded " + list.items.length + " installation" + (list.items.length === 1 ? "" : "s") + " for " + session.tenantId + ".", "ok");
+      showInstallations(list.items);
+    }).catch(fail);
+  }
+
+  function loadInstallations(generation) {
+    return hub(tenantPath("/installations")).then(function (list) {
+      if (current(generation)) { showInstallations(list.items); }
+    }).catch(fail);
+  }
+
+  function showInstallations(items) {
+    session.installations = items;
+    var tbody = $("installations-table").tBodies[0];
+    tbody.textContent = "";
+    items.forEach(function (item) {
+      var status = item.removedAt ? ["Removed", ""] : item.enabled ? ["Enabled", "badge-ok"] : ["Disabled", "badge-warn"];
+      tbody.appendChild(el("tr", { "data-installation": item.installationId }, [
+        el("td", { text: item.integrationName }),
+        el("td", { "class": "mono", text: item.installationId }),
+        el("td", {}, [el("span", { "class": "badge " + status[1], text: status[0] })]),
+        el("td", { text: item.installedAt ? item.installedAt.replace("T", " ").replace(/\.\d+/, "").replace(/(Z|[+-]00:00)$/, " UTC") : "—" }),
+      ]));
+    });
+    if (!items.length) {
+      tbody.appendChild(el("tr", {}, [el("td", { colspan: "4", "class": "empty", "data-testid": "no-installations", text: "Nothing installed yet." })]));
+    }
+
+    $("installations-card").hidden = false;
+    renderIntegrations();
+  }
+
+  // ------------------------------------------------------------------ the SDK's own API calls
+
+  $("ask-alloy").addEventListener("click", function () {
+    if (!sdk || !session.jwt) { return; }
+    modalToken().then(function () {
+      log("Alloy.getIntegrations() (GET https://embedded.runalloy.com/2024-03/integrations, x-alloy-user-token)");
+      return sdk.getIntegrations();
+    }).then(function (response) {
+      var names = (response.data || []).map(function (i) { return (i.app || i.primaryConnector) + (i.installed ? " (installed)" : ""); });
+      log("Alloy says: " + names.join(", "), "ok");
+    }).catch(fail);
+  });
+})();
