@@ -20,14 +20,14 @@ public sealed class StartupReconciler(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        recurring.AddOrUpdate<ReconcileProvisioningJob>(
-            ReconcileProvisioningJob.RecurringJobId,
-            j => j.RunAsync(CancellationToken.None),
-            options.Value.ReconcilerCron);
-        recurring.AddOrUpdate<SyncInstallationsJob>(
-            SyncInstallationsJob.RecurringJobId,
-            j => j.RunAsync(CancellationToken.None),
-            options.Value.InstallationSyncCron);
+        // The job storage (SQL Server) may be briefly away at start: keep trying rather than stop the host.
+        var delay = TimeSpan.FromSeconds(2);
+        while (!TryRegisterRecurringJobs())
+        {
+            await Task.Delay(delay, stoppingToken);
+            delay = delay * 2 < TimeSpan.FromMinutes(1) ? delay * 2 : TimeSpan.FromMinutes(1);
+        }
+
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -37,6 +37,28 @@ public sealed class StartupReconciler(
         {
             // The recurring run will try again; the hub must start even if the database is briefly away.
             logger.LogWarning(ex, "The start-up reconciler run failed; the recurring run will catch up");
+        }
+    }
+
+    private bool TryRegisterRecurringJobs()
+    {
+        try
+        {
+            recurring.AddOrUpdate<ReconcileProvisioningJob>(
+                ReconcileProvisioningJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.ReconcilerCron);
+            recurring.AddOrUpdate<SyncInstallationsJob>(
+                SyncInstallationsJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.InstallationSyncCron);
+            return true;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException))
+        {
+            // A malformed cron (ArgumentException) is a configuration error and stops the host; storage trouble waits.
+            logger.LogWarning(ex, "Registering the recurring jobs failed (job storage unavailable?); retrying");
+            return false;
         }
     }
 }
