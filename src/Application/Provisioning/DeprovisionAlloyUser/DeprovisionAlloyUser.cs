@@ -43,7 +43,7 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
         }
 
         account.BeginDeprovisioningAttempt(now, settings.Lease);
-        if (!await TrySaveAsync(cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return ProvisioningState.Deprovisioning;
         }
@@ -71,7 +71,7 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
             account.RecordDeprovisioningFailure(removed.Error.Description, now + delay);
         }
 
-        if (!await TrySaveAsync(cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return ProvisioningState.Deprovisioning;
         }
@@ -110,19 +110,5 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
         }
 
         return await alloy.DeleteUserAsync(account.UserId!, cancellationToken);
-    }
-
-    private async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ClearChangeTracker();
-            return false;
-        }
     }
 }

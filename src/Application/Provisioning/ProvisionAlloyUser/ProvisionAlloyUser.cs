@@ -56,7 +56,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
 
         var started = Stopwatch.GetTimestamp();
         account.BeginAttempt(now, settings.Lease);
-        if (!await TrySaveAsync(cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             // Another worker took the lease first; it does the work.
             return await CurrentAsync(command.AccountId, cancellationToken);
@@ -72,7 +72,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
             // The host is shutting down: give the lease back without spending the attempt, so the next start (or
             // another worker) retries at once instead of after the lease. A user Alloy created meanwhile is adopted.
             account.Defer("Interrupted by shutdown before Alloy answered.", time.GetUtcNow());
-            await TrySaveAsync(CancellationToken.None);
+            await db.TrySaveChangesAsync(CancellationToken.None);
             metrics.ProvisioningAttempted(ProvisioningOutcomes.Interrupted, account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
             throw;
         }
@@ -101,7 +101,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
 
         }
 
-        if (!await TrySaveAsync(cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             metrics.ProvisioningAttempted(ProvisioningOutcomes.LostRace, account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
             return await CurrentAsync(command.AccountId, cancellationToken);
@@ -154,19 +154,6 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         return created.Error;
     }
 
-    private async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ClearChangeTracker();
-            return false;
-        }
-    }
 
     private async Task<Result<ProvisioningOutcome>> CurrentAsync(long accountId, CancellationToken cancellationToken)
     {
