@@ -125,13 +125,8 @@ internal sealed partial class SyncInstallationsCommandHandler(
 
             account.ReportUserMissing(time.GetUtcNow(), reprovision);
             audit.AddBySystem(AuditAction.AlloyUserMissing, tenantId, $"userId={userId} policy={settings.DriftPolicy}");
-            try
+            if (!await db.TrySaveChangesAsync(cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ClearChangeTracker();
                 continue;
             }
 
