@@ -33,6 +33,7 @@ builder.Services.AddHubProblemDetails();
 builder.Services.AddApplication(builder.Configuration);
 builder.Services.AddInfrastructure(builder.Configuration, builder.Environment);
 var sandbox = SandboxSetup.IsEnabled(builder.Configuration, builder.Environment);
+var bench = BenchEndpoints.IsEnabled(builder.Configuration, builder.Environment);
 if (sandbox)
 {
     builder.Services.AddEmbeddedSandbox(builder.Configuration);
@@ -80,6 +81,11 @@ if (HubRoles.ServesApi(role))
     {
         app.MapScalarApiReference().AllowAnonymous();
         app.MapDevelopmentEndpoints();
+    }
+
+    if (bench)
+    {
+        app.MapBenchEndpoints(app.Configuration); // bench/ only: Bench:Enabled, never in Production
     }
 }
 
