@@ -1,6 +1,7 @@
 using FluentValidation;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Behaviours;
+using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Application.Installations;
@@ -36,7 +37,10 @@ public static class DependencyInjection
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
+        // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).
+        services.AddScoped(sp => new Lazy<IApplicationDbContext>(sp.GetRequiredService<IApplicationDbContext>));
         services.AddScoped<ProvisionedAccounts>();
+        services.AddSingleton<ProvisionedAccountCache>();
         services.AddScoped<IntegrationCatalog>();
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();

@@ -15,18 +15,18 @@ namespace IntegrationHub.Application.Audit;
 /// </list>
 /// Details are short and human-readable and never carry a secret (a token, a key).
 /// </summary>
-public sealed class AuditTrail(IApplicationDbContext db, IAuditSink sink, ICurrentCaller caller, TimeProvider time)
+public sealed class AuditTrail(Lazy<IApplicationDbContext> db, IAuditSink sink, ICurrentCaller caller, TimeProvider time)
 {
     /// <summary>Adds the entry to the unit of work; it is stored by the handler's next <c>SaveChangesAsync</c>.</summary>
     public void Add(AuditAction action, TenantId? tenantId, string? detail = null) =>
-        db.AuditEntries.Add(Create(action, tenantId, detail, caller.Actor, caller.ActorKind));
+        db.Value.AuditEntries.Add(Create(action, tenantId, detail, caller.Actor, caller.ActorKind));
 
     /// <summary>
     /// Like <see cref="Add"/>, attributed to the hub itself whoever triggered the work: provisioning runs in a job,
     /// or inline on behalf of a token request, and is the hub's act either way.
     /// </summary>
     public void AddBySystem(AuditAction action, TenantId? tenantId, string? detail = null) =>
-        db.AuditEntries.Add(Create(action, tenantId, detail, AuditEntry.SystemActor, AuditActorKind.System));
+        db.Value.AuditEntries.Add(Create(action, tenantId, detail, AuditEntry.SystemActor, AuditActorKind.System));
 
     /// <summary>Hands the entry to the buffered writer; no database write on the caller's path.</summary>
     public ValueTask EnqueueAsync(AuditAction action, TenantId? tenantId, string? detail, CancellationToken cancellationToken) =>

@@ -16,30 +16,40 @@ namespace IntegrationHub.Application.Provisioning;
 /// Gives the use cases that need an Alloy user (tokens, integrations, installations) the tenant's provisioned
 /// account, tolerating provisioning lag: a due account is provisioned inline and the caller waits for it up to
 /// <see cref="ProvisioningOptions.InlineWait"/>; then it gets <c>provisioning-pending</c> (503 + Retry-After),
-/// or <c>provisioning-failed</c> (409) if provisioning gave up.
+/// or <c>provisioning-failed</c> (409) if provisioning gave up. A provisioned account is remembered for
+/// <see cref="ProvisioningOptions.AccountCacheDuration"/> (<see cref="ProvisionedAccountCache"/>).
 /// </summary>
 public sealed class ProvisionedAccounts(
-    IApplicationDbContext db,
+    Lazy<IApplicationDbContext> database,
     IServiceScopeFactory scopes,
+    ProvisionedAccountCache cache,
     IBackgroundJobs jobs,
     IOptionsMonitor<HubAlloyOptions> alloy,
     IOptionsMonitor<ProvisioningOptions> provisioning,
     TimeProvider time,
     ILogger<ProvisionedAccounts> logger)
 {
+    // Resolved on first use: a cache hit never creates a DbContext.
+    private IApplicationDbContext Db => database.Value;
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PendingRetryAfter = TimeSpan.FromSeconds(2);
 
     public async Task<Result<AlloyAccount>> RequireAsync(TenantId tenantId, CancellationToken cancellationToken)
     {
         var options = alloy.CurrentValue;
+        if (cache.TryGet(tenantId, options.Environment, out var remembered))
+        {
+            return remembered;
+        }
+
         var deadline = time.GetUtcNow() + provisioning.CurrentValue.InlineWait;
         Task? inline = null;
         while (true)
         {
             // Read whether the inline attempt had finished before reading the row, so the row reflects it.
             var inlineFinished = inline is { IsCompleted: true };
-            var account = await db.AlloyAccounts.AsNoTracking()
+            var account = await Db.AlloyAccounts.AsNoTracking()
                 .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Environment == options.Environment, cancellationToken);
             if (account is null)
             {
@@ -56,6 +66,7 @@ public sealed class ProvisionedAccounts(
             switch (account.State)
             {
                 case ProvisioningState.Provisioned:
+                    cache.Remember(account);
                     return account;
                 case ProvisioningState.Failed:
                     return AlloyAccountErrors.Failed(tenantId, account.LastError);
@@ -108,7 +119,7 @@ public sealed class ProvisionedAccounts(
     /// <summary>The hub was switched to another Alloy environment: the tenant gets an account there on demand.</summary>
     private async Task<Result> CreateForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
     {
-        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
+        var tenant = await Db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
         if (tenant is null)
         {
             return TenantErrors.NotFound(tenantId.Value);
@@ -120,16 +131,16 @@ public sealed class ProvisionedAccounts(
         }
 
         var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, time.GetUtcNow());
-        db.AlloyAccounts.Add(account);
+        Db.AlloyAccounts.Add(account);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
             jobs.EnqueueProvisioning(account.Id);
         }
         catch (DbUpdateException)
         {
             // Another request created it at the same time.
-            db.ClearChangeTracker();
+            Db.ClearChangeTracker();
         }
 
         return Result.Success();

@@ -127,14 +127,12 @@ public sealed partial class AuditWriter(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-                db.AuditEntries.AddRange(batch);
-                await db.SaveChangesAsync(cancellationToken);
+                await BulkInsert.InsertAsync(db, batch, cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // EF Core keeps store-generated ids off the instances until a save succeeds, so the same
-                // entries can be added to the next attempt's fresh context.
+                // The batch's transaction rolled back: the same entries are written again by the next attempt.
                 LogWriteFailed(logger, ex, batch.Count, delay.TotalMilliseconds);
             }
 

@@ -20,4 +20,7 @@ public sealed class DatabaseOptions
     /// command timeout, since Microsoft.Data.Sqlite retries a busy database until its command timeout.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>SQLite: how often the query planner's statistics are refreshed (<c>ANALYZE</c>), starting at start-up; zero turns it off.</summary>
+    public TimeSpan AnalyzeInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Application.Common.Behaviours;
 
 /// <summary>Logs each request's name, outcome and duration; never its payload.</summary>
-public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
+public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -20,19 +20,29 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (response is Result { IsSuccess: false } failed)
             {
-                logger.LogInformation("{Request} failed with {ErrorCode} in {ElapsedMs:0.0} ms", name, failed.Error.Code, elapsed);
+                LogFailed(logger, name, failed.Error.Code, elapsed);
             }
             else
             {
-                logger.LogDebug("{Request} succeeded in {ElapsedMs:0.0} ms", name, elapsed);
+                // Source-generated: checks the level before it boxes or allocates anything (every request passes here).
+                LogSucceeded(logger, name, elapsed);
             }
 
             return response;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "{Request} threw after {ElapsedMs:0.0} ms", name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogThrew(logger, ex, name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Request} failed with {ErrorCode} in {ElapsedMs:0.0} ms")]
+    private static partial void LogFailed(ILogger logger, string request, string errorCode, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Request} succeeded in {ElapsedMs:0.0} ms")]
+    private static partial void LogSucceeded(ILogger logger, string request, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} threw after {ElapsedMs:0.0} ms")]
+    private static partial void LogThrew(ILogger logger, Exception exception, string request, double elapsedMs);
 }

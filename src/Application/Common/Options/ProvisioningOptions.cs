@@ -25,6 +25,13 @@ public sealed class ProvisioningOptions
     /// <summary>How long a token request waits for its tenant's provisioning before answering 503.</summary>
     public TimeSpan InlineWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long this process remembers that a tenant's account is provisioned, so that a token request within the
+    /// reuse window touches neither the database nor Alloy. Local changes (offboarding, a vanished user) forget it at
+    /// once; a change made by another instance is seen within this time. Zero: read the database on every request.
+    /// </summary>
+    public TimeSpan AccountCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many due accounts one reconciler run enqueues.</summary>
     [Range(1, 100_000)]
     public int ReconcilerBatchSize { get; set; } = 1000;

@@ -186,6 +186,8 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Environment", "Enabled");
+
                     b.HasIndex("Environment", "InstallationId")
                         .IsUnique();
 

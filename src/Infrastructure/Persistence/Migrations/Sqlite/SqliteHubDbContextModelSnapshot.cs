@@ -175,6 +175,8 @@ namespace IntegrationHub.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Environment", "Enabled");
+
                     b.HasIndex("Environment", "InstallationId")
                         .IsUnique();
 
