@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The benchmarks of the hub, in one command: bench/run.sh [--quick] [--out FILE]
+#   - installs wrk from Debian's packages when it is missing (as root, or through sudo),
+#   - builds the hub, the sandbox and the driver in Release,
+#   - runs P1–P6: the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
+#     (wrk, the sandbox, this driver) to core 1, warm-up, alternating rounds, progress on the way,
+#   - prints the table and writes bench/results/latest.md (--quick: bench/results/raw/quick.md).
+# --quick (CI) takes under three minutes and fails only when a benchmark does not complete or P2's
+# upstream call count is not exactly one per tenant; the full run takes about 12 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v taskset >/dev/null; then
+  echo "taskset (util-linux) is required to pin the server and the load generator to different cores." >&2
+  exit 2
+fi
+if [ "$(nproc)" -lt 2 ]; then
+  echo "The benchmarks need two cores (one for the hub, one for the load); this machine has $(nproc)." >&2
+  exit 2
+fi
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk from Debian's packages ..."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get install -y -qq wrk >/dev/null 2>&1 || { $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null; }
+fi
+
+echo "Building Release ..."
+dotnet build src/WebApi/WebApi.csproj -c Release -p:SkipClientApp=true -nologo -clp:ErrorsOnly -v:quiet
+dotnet build bench/IntegrationHub.Bench/IntegrationHub.Bench.csproj -c Release -nologo -clp:ErrorsOnly -v:quiet
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+exec taskset -c 1 dotnet bench/IntegrationHub.Bench/bin/Release/net10.0/IntegrationHub.Bench.dll "$@"
