@@ -57,7 +57,7 @@ internal sealed class Report
         text.AppendLine("# Benchmark results");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Written by `{command}` on {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC ({mode} mode, {F(elapsed.TotalMinutes, "N1")} min), commit {Git("rev-parse --short HEAD")}{(Git("status --porcelain --untracked-files=no").Length > 0 ? " with uncommitted changes" : string.Empty)}.");
+            $"Written by `{command}` on {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC ({mode} mode, {F(elapsed.TotalMinutes, "N1")} min), commit {Git("rev-parse --short HEAD")}{(Git("status --porcelain --untracked-files=no") is { Length: > 0 } changes && changes != "unknown" ? " with uncommitted changes" : string.Empty)}.");
         text.AppendLine("Every figure is a ratio against a baseline measured in the same run, in alternating rounds: this machine is shared and noisy, so absolute numbers mean little from one run to the next.");
         text.AppendLine();
         text.AppendLine("## Machine");
@@ -92,6 +92,14 @@ internal sealed class Report
         {
             text.AppendLine();
             text.Append(section.TrimEnd()).AppendLine();
+        }
+
+        // The hand-written analysis of what limits each figure (from profiles), kept beside the driver.
+        var analysis = Path.Combine(Path.GetDirectoryName(path)!, "..", "analysis.md");
+        if (File.Exists(analysis))
+        {
+            text.AppendLine();
+            text.Append(File.ReadAllText(analysis).TrimEnd()).AppendLine();
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
