@@ -35,26 +35,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
     public static ManagedProcess Start(
         string name, int cpu, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logPath, string workingDirectory)
     {
-        var start = new ProcessStartInfo("taskset")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(program);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = Pinned(cpu, program, arguments, environment, workingDirectory);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name} ({program}).");
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var pump = Task.WhenAll(PumpAsync(process.StandardOutput, log), PumpAsync(process.StandardError, log));
@@ -65,25 +46,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
         int cpu, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo("taskset")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(program);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = Pinned(cpu, program, arguments, environment ?? new Dictionary<string, string>(), workingDirectory: null);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -194,6 +157,33 @@ internal sealed class ManagedProcess : IAsyncDisposable
         {
             return $"(could not read {path}: {ex.Message})";
         }
+    }
+
+    /// <summary><c>taskset -c CPU PROGRAM ARGS...</c> with the output redirected.</summary>
+    private static ProcessStartInfo Pinned(
+        int cpu, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory)
+    {
+        var start = new ProcessStartInfo("taskset")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(cpu.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 
     private static long KilobytesOf(string line) =>

@@ -127,7 +127,9 @@ internal sealed class Report
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         var memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var gib = memory is null ? "unknown" : F(long.Parse(memory, CultureInfo.InvariantCulture) / 1024.0 / 1024.0, "N1") + " GiB";
-        yield return $"CPU: {cpu}, {Environment.ProcessorCount} cores";
+        // Not Environment.ProcessorCount: the driver itself is pinned to one core.
+        var cores = File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal));
+        yield return $"CPU: {cpu}, {cores} cores";
         yield return $"Memory: {gib}";
         yield return $"OS: {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.OSArchitecture})";
         yield return $".NET: {RuntimeInformation.FrameworkDescription}; hub and sandbox Release builds, server GC as ASP.NET Core defaults";
