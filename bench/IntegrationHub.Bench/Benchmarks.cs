@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using static IntegrationHub.Bench.Report;
@@ -305,7 +305,7 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
         var count = await SeedInstallationsAsync(hub.DatabasePath, tenants, profile.InstallationsPerTenant);
         Progress($"P5: seeded {count:N0} installations for {tenants.Count:N0} tenants; waiting for the hub's statistics refresh");
         await hub.WaitForStatisticsAsync(count, TimeSpan.FromMinutes(2));
-        var queries = QueriesFor(tenants, count);
+        var queries = await QueriesForAsync(hub, tenants, count);
 
         // The baseline must answer exactly what the hub answers, or the comparison means nothing.
         foreach (var query in queries)
@@ -334,8 +334,8 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
 
             {count:N0} installations ({profile.InstallationsPerTenant} per tenant over 20 integrations, 80 % enabled, each with its history entry) seeded with
             SQL into the database of the last P3 round ({tenants.Count:N0} tenants). wrk with {profile.QueryConnections} connections rotates over {queries.Count} filtered,
-            paged queries: by integration and enabled (first page of 50), by tenant, and by integration from a cursor in the middle
-            (pages of 100), and by `enabled=false` from a cursor. `GET /api/admin/installations` (Mediator pipeline, validation, EF Core, audit
+            paged queries: by integration and enabled (first page of 50), by tenant, by integration from the middle of its listing
+            (pages of 100), and by `enabled=false` from deep in its listing (cursors taken from the hub's own answers). `GET /api/admin/installations` (Mediator pipeline, validation, EF Core, audit
             entry) against `GET /_bench/installations`, a bench-only endpoint behind the same admin authentication that runs the
             same query as hand-written SQL through a pooled raw connection and serializes the same page type. Before timing,
             every query was checked to answer byte-for-byte the same from both, and the hub's periodic `ANALYZE` (here every 10 s
@@ -456,27 +456,38 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
         return count;
     }
 
-    private static List<string> QueriesFor(List<string> tenants, int installations)
+    /// <summary>
+    /// Filtered, paged queries. Cursors are opaque: the ones deep in a listing are taken from the hub's own answers
+    /// (the <c>nextCursor</c> after a first page of up to 500), never built here.
+    /// </summary>
+    private static async Task<List<string>> QueriesForAsync(Hub hub, List<string> tenants, int installations)
     {
         var random = new Random(20261128);
-        static string Cursor(long id)
+        async Task<string?> CursorAfterAsync(string filter, int rows)
         {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(bytes, id);
-            return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var page = await hub.Admin.GetFromJsonAsync<JsonElement>($"api/admin/installations?{filter}&limit={Math.Clamp(rows, 1, 500)}");
+            return page.GetProperty("nextCursor").GetString();
         }
 
+        var perIntegration = installations / 20;
         var queries = new List<string>();
         for (var i = 0; i < 10; i++)
         {
             queries.Add($"?integrationId=integration-{i * 2:00}&enabled=true&limit=50");
             queries.Add($"?tenantId={tenants[random.Next(tenants.Count)]}&limit=50");
-            queries.Add($"?integrationId=integration-{(i * 2) + 1:00}&limit=100&cursor={Cursor(random.Next(installations / 4, installations * 3 / 4))}");
+            var integration = $"integrationId=integration-{(i * 2) + 1:00}";
+            if (await CursorAfterAsync(integration, perIntegration / 2) is { } middle)
+            {
+                queries.Add($"?{integration}&limit=100&cursor={middle}");
+            }
         }
 
-        for (var i = 0; i < 5; i++)
+        if (await CursorAfterAsync("enabled=false", installations / 10) is { } deep)
         {
-            queries.Add($"?enabled=false&limit=50&cursor={Cursor(random.Next(1, installations))}");
+            for (var i = 0; i < 5; i++)
+            {
+                queries.Add($"?enabled=false&limit=50&cursor={deep}");
+            }
         }
 
         return queries;
