@@ -9,7 +9,7 @@ using static IntegrationHub.Bench.Report;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>P1–P6 of the benchmark issue; each records its goal and a section for the results file.</summary>
+/// <summary>P1–P6, the goals of the README's Performance section; each records its goal and a section for the results file.</summary>
 internal sealed class Benchmarks(Layout layout, Profile profile, Report report, Credentials credentials, int serverCpu, int loadCpu)
 {
     private static readonly string[] InstallationParameters = ["$tenant", "$installation", "$integration", "$name", "$enabled", "$at"];

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>One goal of the issue, with what this run measured.</summary>
+/// <summary>One performance goal (P1–P6 of the README's Performance section), with what this run measured.</summary>
 internal sealed record GoalResult(string Id, string What, string Goal, string Measured, bool Met);
 
 /// <summary>A wrk run together with how busy the hub's core was during it.</summary>

@@ -11,7 +11,7 @@ using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
 namespace IntegrationHub.AlloySandbox.Tests;
 
 /// <summary>
-/// The sandbox as Alloy's outbound side (ALLOY-API.md §11, assumption 13): error webhooks with the five X-Alloy-*
+/// The sandbox as Alloy's outbound side (docs/alloy-api.md, section 7 and assumption 13): error webhooks with the five X-Alloy-*
 /// headers and X-Alloy-Signature, the hex RSA PKCS#1 v1.5 SHA-256 signature over METHOD + URL + BODY.
 /// </summary>
 public sealed class WebhookTests

@@ -3,7 +3,7 @@ using NetArchTest.Rules;
 
 namespace IntegrationHub.Architecture.Tests;
 
-/// <summary>Requests are public sealed records; handlers and validators are internal sealed (STYLE rules 3 and 4).</summary>
+/// <summary>Requests are public sealed records; handlers and validators are internal sealed (docs/conventions.md, section 2).</summary>
 public sealed class ApplicationConventionTests
 {
     [Fact]

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace IntegrationHub.Architecture.Tests;
 
-/// <summary>Aggregates guard their invariants: no public setters, no public constructors (STYLE rule 7).</summary>
+/// <summary>Aggregates guard their invariants: no public setters, no public constructors (docs/conventions.md, section 4).</summary>
 public sealed class DomainConventionTests
 {
     private const BindingFlags Declared = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;

@@ -3,7 +3,7 @@ using NetArchTest.Rules;
 
 namespace IntegrationHub.Architecture.Tests;
 
-/// <summary>Domain ← Application ← Infrastructure ← WebApi; the sandbox is reachable from WebApi only (STYLE rule 1).</summary>
+/// <summary>Domain ← Application ← Infrastructure ← WebApi; the sandbox is reachable from WebApi only (docs/conventions.md, section 1).</summary>
 public sealed class LayerTests
 {
     /// <summary>Packages the Domain must not know, by the namespaces their types live in.</summary>

@@ -6,8 +6,8 @@ using IntegrationHub.Reliability.CrashTests.Infrastructure;
 namespace IntegrationHub.Reliability.CrashTests;
 
 /// <summary>
-/// Issue 4: the real hub, killed with SIGKILL again and again while 300 tenants sign up and get provisioned, still ends
-/// with exactly one Alloy user per tenant. Nothing is mocked: the WebApi and the Alloy sandbox run as their own
+/// The README's reliability guarantee "killing the hub loses nothing and duplicates nothing": the real hub, killed with
+/// SIGKILL again and again while 300 tenants sign up and get provisioned, still ends with exactly one Alloy user per tenant. Nothing is mocked: the WebApi and the Alloy sandbox run as their own
 /// processes, the hub on a SQLite file with the in-memory job store (so every kill loses every queued job and only the
 /// database rows and the reconciler carry the work over).
 /// Replay a run with its seed: <c>CRASH_TEST_SEED=&lt;seed&gt; dotnet test --project tests/Reliability.CrashTests</c>.

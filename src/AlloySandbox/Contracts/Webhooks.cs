@@ -20,7 +20,7 @@ internal sealed record EmitErrorWebhookResponse(
     string WorkflowId,
     string? ResponseBody);
 
-/// <summary>Alloy's error record, the body of the error webhook (ALLOY-API.md §7 and §11).</summary>
+/// <summary>Alloy's error record, the body of the error webhook (docs/alloy-api.md, sections 5 and 7.1).</summary>
 internal sealed record AlloyErrorRecord(
     [property: JsonPropertyName("_id")] string Id,
     string WorkflowId,

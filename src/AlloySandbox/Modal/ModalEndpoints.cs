@@ -12,7 +12,7 @@ namespace IntegrationHub.AlloySandbox.Modal;
 /// The pages <c>alloy-frontend</c> 2.1.1 opens in its iframe, at the root of Alloy's app host:
 /// <c>/forge-install?integrationId=…&amp;token=…&amp;forgeMode=engaged</c> (<c>install</c>, <c>edit</c>, <c>update</c>) and
 /// <c>/authenticate-app?token=…&amp;app=…</c> (<c>authenticate</c>). The user comes from the token. Connecting posts to
-/// the parent window exactly the messages the SDK listens for (ALLOY-API.md §10); the pages' own form posts go to
+/// the parent window exactly the messages the SDK listens for (docs/alloy-api.md, section 8); the pages' own form posts go to
 /// <c>…/connect</c> with the token in <c>x-alloy-user-token</c>, as the SDK's API calls do.
 /// </summary>
 internal static class ModalEndpoints

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.AlloySandbox.Webhooks;
 
 /// <summary>
-/// Signs outgoing webhooks as Alloy does (ALLOY-API.md §11, assumption 13): hex of the RSA PKCS#1 v1.5 signature of
+/// Signs outgoing webhooks as Alloy does (docs/alloy-api.md, section 7.2 and assumption 13): hex of the RSA PKCS#1 v1.5 signature of
 /// SHA-256 over <c>METHOD + URL + BODY</c>. The key is <c>AlloySandbox:Webhooks:PrivateKeyPem</c> when configured,
 /// else a 2048-bit key generated once per process; <c>GET /_sandbox/webhooks/public-key</c> serves its public half.
 /// </summary>

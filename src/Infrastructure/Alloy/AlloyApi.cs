@@ -4,7 +4,7 @@ using Refit;
 
 namespace IntegrationHub.Infrastructure.Alloy;
 
-/// <summary>Alloy Embedded's REST API (2025-09), the endpoints the hub calls. See shared/ALLOY-API.md.</summary>
+/// <summary>Alloy Embedded's REST API (2025-09), the endpoints the hub calls. Codes and shapes: docs/alloy-api.md.</summary>
 public interface IAlloyApi
 {
     [Post("/users")]

@@ -12,7 +12,10 @@ public enum HubRole
     /// <summary>The HTTP API only: jobs are enqueued for worker processes, never run here (as <c>Hangfire:WorkerCount=0</c>).</summary>
     Api,
 
-    /// <summary>Background jobs only (provisioning, reconciler, sync); HTTP serves nothing but the health endpoints.</summary>
+    /// <summary>
+    /// Background jobs only (provisioning, reconciler, sync); HTTP serves the health endpoints and, when the embedded
+    /// sandbox is on (<c>Alloy:Sandbox</c>, never in Production), the sandbox under <c>/sandbox/alloy</c>, nothing else.
+    /// </summary>
     Worker,
 }
 
@@ -46,6 +49,11 @@ public static class HubRoles
         return role != HubRole.Api && options.WorkerCount is not 0;
     }
 
-    /// <summary>Whether this process maps the HTTP API (tenants, admin, webhooks, OpenAPI, the sandbox).</summary>
+    /// <summary>
+    /// Whether this process maps the HTTP API (tenants, admin, webhooks, problem pages, browser pages, OpenAPI, in
+    /// Development Scalar and the development endpoints, and <c>/_bench</c> when enabled). The embedded sandbox does
+    /// not depend on the role: when <c>Alloy:Sandbox</c> is on it is mapped in every role, because each process's own
+    /// Alloy client calls it on that process's address.
+    /// </summary>
     public static bool ServesApi(HubRole role) => role != HubRole.Worker;
 }

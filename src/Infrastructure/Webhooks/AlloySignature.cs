@@ -19,7 +19,7 @@ public enum SignatureCheck
 }
 
 /// <summary>
-/// Alloy's request signature (ALLOY-API.md §11): the hex-encoded RSA PKCS#1 v1.5 signature of the SHA-256 of
+/// Alloy's request signature (docs/alloy-api.md, section 7.2): the hex-encoded RSA PKCS#1 v1.5 signature of the SHA-256 of
 /// <c>METHOD + URL + BODY</c>, the three concatenated as UTF-8 with nothing between them, the body as sent.
 /// </summary>
 public static class AlloySignature

@@ -4,7 +4,7 @@ using IntegrationHub.Infrastructure.Webhooks;
 
 namespace IntegrationHub.Infrastructure.UnitTests.Webhooks;
 
-/// <summary>X-Alloy-Signature: hex RSA PKCS#1 v1.5 over SHA-256 of METHOD + URL + BODY (ALLOY-API.md §11).</summary>
+/// <summary>X-Alloy-Signature: hex RSA PKCS#1 v1.5 over SHA-256 of METHOD + URL + BODY (docs/alloy-api.md, section 7.2).</summary>
 public sealed class AlloySignatureTests
 {
     private const string Url = "https://hub.example.com/api/webhooks/alloy/errors";
