@@ -19,14 +19,19 @@ public static class AlloySandboxExtensions
     /// </summary>
     public static IServiceCollection AddAlloySandbox(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(s => s.ServiceType == typeof(SandboxStore)))
+        if (services.Any(s => s.ServiceType == typeof(SandboxState)))
         {
             return services;
         }
 
         services.AddOptions<AlloySandboxOptions>().Bind(configuration.GetSection(SandboxDefaults.ConfigurationSection));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SandboxStore>();
+        services.AddSingleton<StatePersistence>();
+        services.AddSingleton<SandboxState>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<IntegrationStore>();
+        services.AddSingleton<InstallationStore>();
+        services.AddSingleton<CredentialStore>();
         services.AddSingleton<UserTokenService>();
         services.AddSingleton<SandboxAuthenticator>();
         services.AddSingleton<FaultInjector>();

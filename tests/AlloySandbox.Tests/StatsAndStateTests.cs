@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using IntegrationHub.AlloySandbox.Tests.Support;
 using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
 
@@ -144,5 +145,111 @@ public sealed class StatsAndStateTests
 
         // Assert
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task StateFile_WhenHostRestarts_ShouldKeepCredentialsPausedWorkflowsAndCreationOrder()
+    {
+        // Arrange
+        var directory = Directory.CreateTempSubdirectory("alloy-sandbox-tests-");
+        var configuration = new Dictionary<string, string?> { ["AlloySandbox:StateFile"] = Path.Combine(directory.FullName, "state.json") };
+        try
+        {
+            string firstUserId;
+            string secondUserId;
+            string credentialId;
+            await using (var first = await SandboxHost.StartMountedAsync(configuration))
+            {
+                firstUserId = await first.Client.CreateUserAsync("first");
+                secondUserId = await first.Client.CreateUserAsync("second");
+                using var created = await first.Client.PostAsync("headless/credentials", new
+                {
+                    userId = firstUserId,
+                    credential = new { type = "netsuite", data = new { realm = "r" } },
+                });
+                credentialId = (await ReadJsonAsync(created, HttpStatusCode.OK)).GetProperty("credentialId").GetString()!;
+                await first.Client.InstallAsync(firstUserId, "Shopify");
+                using var paused = await first.Client.PutAsync($"users/{firstUserId}/deactivate-workflows", null);
+                paused.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            // Act
+            await using var second = await SandboxHost.StartMountedAsync(configuration);
+            var thirdUserId = await second.Client.CreateUserAsync("third");
+            using var credentials = await second.Client.GetAsync($"credentials/users/{firstUserId}");
+            using var workflows = await second.Client.GetAsync($"workflows?userId={firstUserId}");
+            using var users = await second.Client.GetAsync("users");
+
+            // Assert
+            var listed = (await ReadJsonAsync(credentials, HttpStatusCode.OK)).GetProperty("data").EnumerateArray().ToList();
+            listed.ShouldContain(c => c.GetProperty("credentialId").GetString() == credentialId);
+            var installed = (await ReadJsonAsync(workflows, HttpStatusCode.OK)).GetProperty("data").EnumerateArray()
+                .Where(w => w.GetProperty("installed").GetBoolean()).ToList();
+            installed.ShouldNotBeEmpty();
+            installed.ShouldAllBe(w => !w.GetProperty("active").GetBoolean());
+            (await ReadJsonAsync(users, HttpStatusCode.OK)).GetProperty("data").EnumerateArray()
+                .Select(u => u.GetProperty("userId").GetString())
+                .ShouldBe([firstUserId, secondUserId, thirdUserId]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StateFile_WhenAUserIsDeleted_ShouldDropItsInstallationsAndCredentialsFromTheFile()
+    {
+        // Arrange
+        var directory = Directory.CreateTempSubdirectory("alloy-sandbox-tests-");
+        var stateFile = Path.Combine(directory.FullName, "state.json");
+        var configuration = new Dictionary<string, string?> { ["AlloySandbox:StateFile"] = stateFile };
+        try
+        {
+            await using var host = await SandboxHost.StartMountedAsync(configuration);
+            var leavingUserId = await host.Client.CreateUserAsync("leaving");
+            var stayingUserId = await host.Client.CreateUserAsync("staying");
+            await host.Client.InstallAsync(leavingUserId, "Slack");
+            await host.Client.InstallAsync(stayingUserId, "Slack");
+
+            // Act
+            using var deleted = await host.Client.DeleteAsync($"users/{leavingUserId}");
+
+            // Assert
+            deleted.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var saved = JsonDocument.Parse(await File.ReadAllBytesAsync(stateFile, TestContext.Current.CancellationToken));
+            var development = saved.RootElement.GetProperty("environments").GetProperty("Development");
+            development.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("userId").GetString()).ShouldBe([stayingUserId]);
+            development.GetProperty("installations").EnumerateArray().ShouldAllBe(i => i.GetProperty("userId").GetString() == stayingUserId);
+            development.GetProperty("installations").GetArrayLength().ShouldBe(1);
+            development.GetProperty("credentials").EnumerateArray().ShouldAllBe(c => c.GetProperty("userId").GetString() == stayingUserId);
+            development.GetProperty("credentials").GetArrayLength().ShouldBe(1);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StateFile_WhenNotValidJson_ShouldFailTheHostAtStartup()
+    {
+        // Arrange
+        var directory = Directory.CreateTempSubdirectory("alloy-sandbox-tests-");
+        var stateFile = Path.Combine(directory.FullName, "state.json");
+        await File.WriteAllTextAsync(stateFile, "{ not json", TestContext.Current.CancellationToken);
+        var configuration = new Dictionary<string, string?> { ["AlloySandbox:StateFile"] = stateFile };
+        try
+        {
+            // Act
+            var failure = await Should.ThrowAsync<InvalidOperationException>(() => SandboxHost.StartMountedAsync(configuration));
+
+            // Assert
+            failure.Message.ShouldContain("is not valid JSON");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }

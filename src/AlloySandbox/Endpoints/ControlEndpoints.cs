@@ -21,8 +21,8 @@ internal static class ControlEndpoints
 
     public static IResult Health() => SandboxResults.Ok(new HealthResponse("Healthy"));
 
-    public static IResult Stats(SandboxStore store, CallCounter calls) =>
-        SandboxResults.Ok(new StatsResponse(store.CountUsers(), calls.Snapshot()));
+    public static IResult Stats(UserStore users, CallCounter calls) =>
+        SandboxResults.Ok(new StatsResponse(users.CountUsers(), calls.Snapshot()));
 
     public static IResult GetFaults(FaultInjector faults) => SandboxResults.Ok(faults.Current);
 
@@ -46,15 +46,15 @@ internal static class ControlEndpoints
     }
 
     /// <summary>Clears all data (both environments), faults and counters; the token signing key stays.</summary>
-    public static async Task<IResult> Reset(SandboxStore store, FaultInjector faults, CallCounter calls)
+    public static async Task<IResult> Reset(SandboxState state, FaultInjector faults, CallCounter calls)
     {
-        await store.ResetAsync();
+        await state.ResetAsync();
         faults.Clear();
         calls.Clear();
         return SandboxResults.Ok(SuccessResponse.True);
     }
 
-    public static IResult Users(SandboxStore store, string? environment)
+    public static IResult Users(UserStore users, string? environment)
     {
         SandboxEnvironment? filter = null;
         if (!string.IsNullOrEmpty(environment))
@@ -67,7 +67,7 @@ internal static class ControlEndpoints
             filter = parsed;
         }
 
-        return SandboxResults.Ok(new DataResponse<IReadOnlyList<SandboxUserResponse>>(store.DebugUsers(filter)));
+        return SandboxResults.Ok(new DataResponse<IReadOnlyList<SandboxUserResponse>>(users.DebugUsers(filter)));
     }
 
     /// <summary>Unknown sandbox routes answer like the rest of the API, with a JSON message.</summary>

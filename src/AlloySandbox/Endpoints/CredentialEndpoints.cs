@@ -15,7 +15,7 @@ internal static class CredentialEndpoints
         api.MapDelete("/users/{uid}/credentials/{credentialId}", DeleteCredential).IsAlloyOperation("DELETE", "/users/{uid}/credentials/{credentialId}");
     }
 
-    public static async Task<IResult> CreateCredential(HttpContext http, SandboxStore store)
+    public static async Task<IResult> CreateCredential(HttpContext http, CredentialStore store)
     {
         var body = await RequestBody.ReadAsync<CreateCredentialRequest>(http.Request);
         return body.IsSuccess
@@ -23,11 +23,11 @@ internal static class CredentialEndpoints
             : SandboxResults.Error(body.Error);
     }
 
-    public static IResult ListCredentials(HttpContext http, SandboxStore store, string uid) =>
+    public static IResult ListCredentials(HttpContext http, CredentialStore store, string uid) =>
         SandboxResults.From(
             store.ListCredentials(http.Environment(), uid),
             list => SandboxResults.Ok(new DataResponse<IReadOnlyList<CredentialResponse>>(list)));
 
-    public static async Task<IResult> DeleteCredential(HttpContext http, SandboxStore store, string uid, string credentialId) =>
+    public static async Task<IResult> DeleteCredential(HttpContext http, CredentialStore store, string uid, string credentialId) =>
         SandboxResults.From(await store.DeleteCredentialAsync(http.Environment(), uid, credentialId));
 }

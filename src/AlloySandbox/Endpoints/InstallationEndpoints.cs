@@ -19,28 +19,28 @@ internal static class InstallationEndpoints
     }
 
     /// <summary>The whole environment; <c>userId</c> and <c>integrationId</c> filters are sandbox-only.</summary>
-    public static IResult ListInstallations(HttpContext http, SandboxStore store, string? userId, string? integrationId) =>
+    public static IResult ListInstallations(HttpContext http, InstallationStore store, string? userId, string? integrationId) =>
         SandboxResults.Ok(new DataResponse<IReadOnlyList<InstallationResponse>>(store.ListInstallations(http.Environment(), userId, integrationId)));
 
-    public static IResult GetInstallation(HttpContext http, SandboxStore store, string installationId) =>
+    public static IResult GetInstallation(HttpContext http, InstallationStore store, string installationId) =>
         SandboxResults.From(
             store.GetInstallation(http.Environment(), installationId),
             installation => SandboxResults.Ok(new DataResponse<InstallationResponse>(installation)));
 
-    public static async Task<IResult> DeleteInstallation(HttpContext http, SandboxStore store, string installationId) =>
+    public static async Task<IResult> DeleteInstallation(HttpContext http, InstallationStore store, string installationId) =>
         SandboxResults.From(await store.DeleteInstallationAsync(http.Environment(), installationId));
 
-    public static async Task<IResult> ActivateInstallation(HttpContext http, SandboxStore store, string installationId) =>
+    public static async Task<IResult> ActivateInstallation(HttpContext http, InstallationStore store, string installationId) =>
         SandboxResults.From(
             await store.SetInstallationEnabledAsync(http.Environment(), installationId, enabled: true),
             _ => SandboxResults.Ok(new ActivatedResponse(true)));
 
-    public static async Task<IResult> DeactivateInstallation(HttpContext http, SandboxStore store, string installationId) =>
+    public static async Task<IResult> DeactivateInstallation(HttpContext http, InstallationStore store, string installationId) =>
         SandboxResults.From(
             await store.SetInstallationEnabledAsync(http.Environment(), installationId, enabled: false),
             _ => SandboxResults.Ok(new DeactivatedResponse(true)));
 
-    public static async Task<IResult> StartInstallation(HttpContext http, SandboxStore store)
+    public static async Task<IResult> StartInstallation(HttpContext http, InstallationStore store)
     {
         var body = await RequestBody.ReadAsync<StartInstallationRequest>(http.Request);
         return body.IsSuccess
@@ -48,7 +48,7 @@ internal static class InstallationEndpoints
             : SandboxResults.Error(body.Error);
     }
 
-    public static async Task<IResult> CompleteInstallation(HttpContext http, SandboxStore store)
+    public static async Task<IResult> CompleteInstallation(HttpContext http, InstallationStore store)
     {
         var body = await RequestBody.ReadAsync<CompleteInstallationRequest>(http.Request);
         return body.IsSuccess

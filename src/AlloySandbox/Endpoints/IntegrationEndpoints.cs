@@ -17,33 +17,33 @@ internal static class IntegrationEndpoints
         api.MapPut("/workflows/deactivate", DeactivateWorkflow).IsAlloyOperation("PUT", "/workflows/deactivate", allowsUserToken: true);
     }
 
-    public static IResult ListIntegrations(HttpContext http, SandboxStore store, string? userId) =>
+    public static IResult ListIntegrations(HttpContext http, IntegrationStore store, string? userId) =>
         SandboxResults.From(
             store.ListIntegrations(http.Environment(), Scope(http, userId)),
             list => SandboxResults.Ok(new DataResponse<IReadOnlyList<IntegrationResponse>>(list)));
 
-    public static IResult GetIntegration(HttpContext http, SandboxStore store, string integrationId, string? userId) =>
+    public static IResult GetIntegration(HttpContext http, IntegrationStore store, string integrationId, string? userId) =>
         SandboxResults.From(
             store.GetIntegration(http.Environment(), integrationId, Scope(http, userId)),
             integration => SandboxResults.Ok(new DataResponse<IntegrationResponse>(integration)));
 
-    public static IResult ListWorkflows(HttpContext http, SandboxStore store, string? userId) =>
+    public static IResult ListWorkflows(HttpContext http, IntegrationStore store, string? userId) =>
         SandboxResults.From(
             store.ListWorkflows(http.Environment(), Scope(http, userId)),
             list => SandboxResults.Ok(new DataResponse<IReadOnlyList<WorkflowResponse>>(list)));
 
-    public static IResult GetWorkflow(HttpContext http, SandboxStore store, string workflowId, string? userId) =>
+    public static IResult GetWorkflow(HttpContext http, IntegrationStore store, string workflowId, string? userId) =>
         SandboxResults.From(
             store.GetWorkflow(http.Environment(), workflowId, Scope(http, userId)),
             workflow => SandboxResults.Ok(new DataResponse<WorkflowResponse>(workflow)));
 
-    public static Task<IResult> ActivateWorkflow(HttpContext http, SandboxStore store) =>
+    public static Task<IResult> ActivateWorkflow(HttpContext http, IntegrationStore store) =>
         SetActive(http, store, active: true);
 
-    public static Task<IResult> DeactivateWorkflow(HttpContext http, SandboxStore store) =>
+    public static Task<IResult> DeactivateWorkflow(HttpContext http, IntegrationStore store) =>
         SetActive(http, store, active: false);
 
-    private static async Task<IResult> SetActive(HttpContext http, SandboxStore store, bool active)
+    private static async Task<IResult> SetActive(HttpContext http, IntegrationStore store, bool active)
     {
         var body = await RequestBody.ReadAsync<WorkflowActivationRequest>(http.Request);
         if (!body.IsSuccess)

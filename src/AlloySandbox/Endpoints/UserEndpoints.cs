@@ -24,7 +24,7 @@ internal static class UserEndpoints
         api.MapGet("/user/{uid}/token", GetToken).IsAlloyOperation("GET", "/user/{uid}/token"); // the authentication guide's singular spelling
     }
 
-    public static async Task<IResult> CreateUser(HttpContext http, SandboxStore store)
+    public static async Task<IResult> CreateUser(HttpContext http, UserStore store)
     {
         var body = await RequestBody.ReadAsync<UserInput>(http.Request);
         return body.IsSuccess
@@ -32,10 +32,10 @@ internal static class UserEndpoints
             : SandboxResults.Error(body.Error);
     }
 
-    public static IResult ListUsers(HttpContext http, SandboxStore store, string? parentWorkflowId) =>
+    public static IResult ListUsers(HttpContext http, UserStore store, string? parentWorkflowId) =>
         SandboxResults.Ok(new DataResponse<IReadOnlyList<UserResponse>>(store.ListUsers(http.Environment(), parentWorkflowId)));
 
-    public static async Task<IResult> CreateUsers(HttpContext http, SandboxStore store)
+    public static async Task<IResult> CreateUsers(HttpContext http, UserStore store)
     {
         var body = await RequestBody.ReadAsync<BatchUsersRequest>(http.Request);
         if (!body.IsSuccess)
@@ -56,10 +56,10 @@ internal static class UserEndpoints
         return SandboxResults.Ok(await store.CreateUsersAsync(http.Environment(), users));
     }
 
-    public static IResult GetUser(HttpContext http, SandboxStore store, string uid) =>
+    public static IResult GetUser(HttpContext http, UserStore store, string uid) =>
         SandboxResults.From(store.GetUser(http.Environment(), uid));
 
-    public static async Task<IResult> UpdateUser(HttpContext http, SandboxStore store, string uid)
+    public static async Task<IResult> UpdateUser(HttpContext http, UserStore store, string uid)
     {
         var body = await RequestBody.ReadAsync<UserInput>(http.Request);
         return body.IsSuccess
@@ -67,16 +67,16 @@ internal static class UserEndpoints
             : SandboxResults.Error(body.Error);
     }
 
-    public static async Task<IResult> DeleteUser(HttpContext http, SandboxStore store, string uid) =>
+    public static async Task<IResult> DeleteUser(HttpContext http, UserStore store, string uid) =>
         SandboxResults.From(await store.DeleteUserAsync(http.Environment(), uid));
 
-    public static async Task<IResult> DeactivateWorkflows(HttpContext http, SandboxStore store, string uid) =>
+    public static async Task<IResult> DeactivateWorkflows(HttpContext http, UserStore store, string uid) =>
         SandboxResults.From(await store.DeactivateUserWorkflowsAsync(http.Environment(), uid));
 
     /// <summary>U8: the sandbox keeps no logs, so this only checks that the user exists.</summary>
-    public static IResult DeleteLogs(HttpContext http, SandboxStore store, string uid) =>
+    public static IResult DeleteLogs(HttpContext http, UserStore store, string uid) =>
         SandboxResults.From(store.ResolveUserId(http.Environment(), uid), _ => SandboxResults.Ok(new MessageResponse("Success")));
 
-    public static IResult GetToken(HttpContext http, SandboxStore store, UserTokenService tokens, string uid) =>
+    public static IResult GetToken(HttpContext http, UserStore store, UserTokenService tokens, string uid) =>
         SandboxResults.From(store.ResolveUserId(http.Environment(), uid), userId => SandboxResults.Ok(new TokenResponse(tokens.Issue(userId))));
 }

@@ -10,7 +10,7 @@ namespace IntegrationHub.AlloySandbox.Http;
 /// <c>Authorization: Bearer &lt;key&gt;</c> (scheme case-insensitive) against the configured keys, read on every
 /// call; on the endpoints the browser SDK calls, <c>x-alloy-user-token: &lt;JWT&gt;</c> instead.
 /// </summary>
-internal sealed class SandboxAuthenticator(IOptionsMonitor<AlloySandboxOptions> options, UserTokenService tokens, SandboxStore store)
+internal sealed class SandboxAuthenticator(IOptionsMonitor<AlloySandboxOptions> options, UserTokenService tokens, UserStore users)
 {
     public const string UserTokenHeader = "x-alloy-user-token";
 
@@ -28,7 +28,7 @@ internal sealed class SandboxAuthenticator(IOptionsMonitor<AlloySandboxOptions> 
         }
 
         var userId = tokens.Validate(http.Request.Headers[UserTokenHeader].ToString());
-        return userId is not null && store.EnvironmentOfUser(userId) is { } userEnvironment
+        return userId is not null && users.EnvironmentOfUser(userId) is { } userEnvironment
             ? new SandboxCaller(userEnvironment, userId)
             : null;
     }

@@ -30,11 +30,11 @@ internal static class ModalEndpoints
     }
 
     /// <summary>GET /forge-install: the integration (or the workflows named by <c>id</c>) with its configuration form.</summary>
-    public static IResult InstallPage(HttpContext http, SandboxStore store, UserTokenService tokens, CallCounter calls)
+    public static IResult InstallPage(HttpContext http, UserStore users, IntegrationStore integrations, UserTokenService tokens, CallCounter calls)
     {
         calls.Increment("GET " + InstallPath);
         var query = http.Request.Query;
-        if (Authenticate(store, tokens, query["token"]) is not { } user)
+        if (Authenticate(users, tokens, query["token"]) is not { } user)
         {
             return ModalPage.Error(http, StatusCodes.Status401Unauthorized, "This link has expired",
                 "The token in this link is missing, expired or not valid. Close this window and open the integration again.");
@@ -48,7 +48,7 @@ internal static class ModalEndpoints
                 "No integration matches this link. Close this window and try again.");
         }
 
-        var current = store.GetIntegration(user.Environment, integration.IntegrationId, new UserScope(null, user.UserId));
+        var current = integrations.GetIntegration(user.Environment, integration.IntegrationId, new UserScope(null, user.UserId));
         if (!current.IsSuccess)
         {
             return ModalPage.Error(http, current.Error.Status, "Integration unavailable", current.Error.Message);
@@ -74,10 +74,10 @@ internal static class ModalEndpoints
     /// POST /forge-install/connect: creates and completes the installation for the token's user, through the same
     /// store operations as the headless install API (H1 then H2).
     /// </summary>
-    public static async Task<IResult> Install(HttpContext http, SandboxStore store, UserTokenService tokens, CallCounter calls)
+    public static async Task<IResult> Install(HttpContext http, UserStore users, InstallationStore installations, UserTokenService tokens, CallCounter calls)
     {
         calls.Increment("POST " + InstallPath + ConnectSuffix);
-        if (Authenticate(store, tokens, http.Request.Headers[SandboxAuthenticator.UserTokenHeader]) is not { } user)
+        if (Authenticate(users, tokens, http.Request.Headers[SandboxAuthenticator.UserTokenHeader]) is not { } user)
         {
             return SandboxResults.Error(ApiError.Unauthorized);
         }
@@ -103,14 +103,14 @@ internal static class ModalEndpoints
             return SandboxResults.Error(ApiError.Required(missing));
         }
 
-        var started = await store.StartInstallationAsync(
+        var started = await installations.StartInstallationAsync(
             user.Environment, new StartInstallationRequest(user.UserId, integration.IntegrationId, null, request?.WorkflowIds));
         if (!started.IsSuccess)
         {
             return SandboxResults.Error(started.Error);
         }
 
-        var completed = await store.CompleteInstallationAsync(
+        var completed = await installations.CompleteInstallationAsync(
             user.Environment, new CompleteInstallationRequest(started.Value.InstallationId, data));
         return completed.IsSuccess
             ? SandboxResults.Ok(new ModalInstallResponse(started.Value.InstallationId, [.. started.Value.Data.Select(b => b.WorkflowId)]))
@@ -118,11 +118,11 @@ internal static class ModalEndpoints
     }
 
     /// <summary>GET /authenticate-app: connect one app's credential for the token's user.</summary>
-    public static IResult AuthenticatePage(HttpContext http, SandboxStore store, UserTokenService tokens, CallCounter calls)
+    public static IResult AuthenticatePage(HttpContext http, UserStore users, UserTokenService tokens, CallCounter calls)
     {
         calls.Increment("GET " + AuthenticatePath);
         var query = http.Request.Query;
-        if (Authenticate(store, tokens, query["token"]) is null)
+        if (Authenticate(users, tokens, query["token"]) is null)
         {
             return ModalPage.Error(http, StatusCodes.Status401Unauthorized, "This link has expired",
                 "The token in this link is missing, expired or not valid. Close this window and try again.");
@@ -143,10 +143,10 @@ internal static class ModalEndpoints
     }
 
     /// <summary>POST /authenticate-app/connect: stores a stand-in credential of the app for the token's user.</summary>
-    public static async Task<IResult> ConnectCredential(HttpContext http, SandboxStore store, UserTokenService tokens, CallCounter calls)
+    public static async Task<IResult> ConnectCredential(HttpContext http, UserStore users, CredentialStore credentials, UserTokenService tokens, CallCounter calls)
     {
         calls.Increment("POST " + AuthenticatePath + ConnectSuffix);
-        if (Authenticate(store, tokens, http.Request.Headers[SandboxAuthenticator.UserTokenHeader]) is not { } user)
+        if (Authenticate(users, tokens, http.Request.Headers[SandboxAuthenticator.UserTokenHeader]) is not { } user)
         {
             return SandboxResults.Error(ApiError.Unauthorized);
         }
@@ -163,12 +163,12 @@ internal static class ModalEndpoints
         }
 
         using var empty = JsonDocument.Parse("{}");
-        return SandboxResults.From(await store.CreateCredentialAsync(
+        return SandboxResults.From(await credentials.CreateCredentialAsync(
             user.Environment, new CreateCredentialRequest(user.UserId, new CredentialInput(body.Value.App, empty.RootElement.Clone()))));
     }
 
-    private static ModalUser? Authenticate(SandboxStore store, UserTokenService tokens, StringValues token) =>
-        tokens.Validate(token.ToString()) is { } userId && store.EnvironmentOfUser(userId) is { } environment
+    private static ModalUser? Authenticate(UserStore users, UserTokenService tokens, StringValues token) =>
+        tokens.Validate(token.ToString()) is { } userId && users.EnvironmentOfUser(userId) is { } environment
             ? new ModalUser(userId, environment)
             : null;
 

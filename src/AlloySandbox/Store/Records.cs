@@ -1,6 +1,6 @@
 namespace IntegrationHub.AlloySandbox.Store;
 
-// Mutable records owned by SandboxStore: read and written only under its lock, and serialized as the state file.
+// Mutable records held by SandboxState's partitions: read and written only under its lock, and serialized as the state file.
 
 internal sealed class UserRecord
 {
@@ -84,81 +84,4 @@ internal sealed class StoredPartition
     public List<InstallationRecord> Installations { get; set; } = [];
 
     public List<CredentialRecord> Credentials { get; set; } = [];
-}
-
-/// <summary>One environment's data with its indexes.</summary>
-internal sealed class Partition
-{
-    public Dictionary<string, UserRecord> UsersById { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Usernames are unique per environment, compared exactly (case-sensitive).</summary>
-    public Dictionary<string, UserRecord> UsersByName { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, InstallationRecord> Installations { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>"userId/integrationId" → installation: one per user per integration.</summary>
-    public Dictionary<string, InstallationRecord> InstallationsByUserIntegration { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, CredentialRecord> Credentials { get; } = new(StringComparer.Ordinal);
-
-    public static string UserIntegrationKey(string userId, string integrationId) => userId + "/" + integrationId;
-
-    public void Clear()
-    {
-        UsersById.Clear();
-        UsersByName.Clear();
-        Installations.Clear();
-        InstallationsByUserIntegration.Clear();
-        Credentials.Clear();
-    }
-
-    public void AddUser(UserRecord user)
-    {
-        UsersById[user.UserId] = user;
-        UsersByName[user.Username] = user;
-    }
-
-    public void AddInstallation(InstallationRecord installation)
-    {
-        Installations[installation.InstallationId] = installation;
-        InstallationsByUserIntegration[UserIntegrationKey(installation.UserId, installation.IntegrationId)] = installation;
-    }
-
-    public void RemoveInstallation(InstallationRecord installation)
-    {
-        Installations.Remove(installation.InstallationId);
-        InstallationsByUserIntegration.Remove(UserIntegrationKey(installation.UserId, installation.IntegrationId));
-    }
-
-    /// <summary>By userId first, then by username (Alloy's uid parameters accept both).</summary>
-    public UserRecord? FindUser(string? uid) =>
-        string.IsNullOrEmpty(uid)
-            ? null
-            : UsersById.GetValueOrDefault(uid) ?? UsersByName.GetValueOrDefault(uid);
-
-    public StoredPartition ToStored() => new()
-    {
-        Users = [.. UsersById.Values.OrderBy(u => u.Sequence)],
-        Installations = [.. Installations.Values.OrderBy(i => i.Sequence)],
-        Credentials = [.. Credentials.Values.OrderBy(c => c.Sequence)],
-    };
-
-    public void Load(StoredPartition stored)
-    {
-        Clear();
-        foreach (var user in stored.Users)
-        {
-            AddUser(user);
-        }
-
-        foreach (var installation in stored.Installations)
-        {
-            AddInstallation(installation);
-        }
-
-        foreach (var credential in stored.Credentials)
-        {
-            Credentials[credential.CredentialId] = credential;
-        }
-    }
 }

@@ -11,7 +11,7 @@ namespace IntegrationHub.AlloySandbox.Tokens;
 /// Issues and checks the per-user JWTs Alloy hands out for the modal: HS256, payload
 /// <c>{"user":{"_id":userId},"iat":…,"exp":iat+1800}</c>, written by hand (HMAC-SHA256 + base64url).
 /// </summary>
-internal sealed class UserTokenService(SandboxStore store, TimeProvider time, IOptionsMonitor<AlloySandboxOptions> options)
+internal sealed class UserTokenService(SandboxState state, TimeProvider time, IOptionsMonitor<AlloySandboxOptions> options)
 {
     public const int LifetimeSeconds = 1800;
 
@@ -88,7 +88,7 @@ internal sealed class UserTokenService(SandboxStore store, TimeProvider time, IO
     private byte[] Sign(string signingInput)
     {
         var configured = options.CurrentValue.TokenSigningKey;
-        var key = string.IsNullOrEmpty(configured) ? store.SigningKey : Encoding.UTF8.GetBytes(configured);
+        var key = string.IsNullOrEmpty(configured) ? state.SigningKey : Encoding.UTF8.GetBytes(configured);
         return HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput));
     }
 }
