@@ -23,7 +23,7 @@ public sealed class ProvisionedAccounts(
     Lazy<IApplicationDbContext> database,
     IServiceScopeFactory scopes,
     ProvisionedAccountCache cache,
-    IBackgroundJobs jobs,
+    EnvironmentAccounts environmentAccounts,
     IOptionsMonitor<HubAlloyOptions> alloy,
     IOptionsMonitor<ProvisioningOptions> provisioning,
     TimeProvider time,
@@ -53,7 +53,7 @@ public sealed class ProvisionedAccounts(
                 .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Environment == options.Environment, cancellationToken);
             if (account is null)
             {
-                var created = await CreateForCurrentEnvironmentAsync(tenantId, options, cancellationToken);
+                var created = await EnsureForCurrentEnvironmentAsync(tenantId, options, cancellationToken);
                 if (!created.IsSuccess)
                 {
                     return created.Error;
@@ -117,7 +117,7 @@ public sealed class ProvisionedAccounts(
     }
 
     /// <summary>The hub was switched to another Alloy environment: the tenant gets an account there on demand.</summary>
-    private async Task<Result> CreateForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
+    private async Task<Result> EnsureForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
     {
         var tenant = await Db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
         if (tenant is null)
@@ -130,19 +130,7 @@ public sealed class ProvisionedAccounts(
             return AlloyAccountErrors.Offboarded(tenantId);
         }
 
-        var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, time.GetUtcNow());
-        Db.AlloyAccounts.Add(account);
-        try
-        {
-            await Db.SaveChangesAsync(cancellationToken);
-            jobs.EnqueueProvisioning(account.Id);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request created it at the same time.
-            Db.ClearChangeTracker();
-        }
-
+        await environmentAccounts.EnsureAsync(tenantId, options.Environment, options.UsernamePrefix, cancellationToken);
         return Result.Success();
     }
 }
