@@ -42,7 +42,7 @@ public static class DependencyInjection
         services.AddScoped<ProvisionedAccounts>();
         services.AddScoped<EnvironmentAccounts>();
         services.AddSingleton<ProvisionedAccountCache>();
-        services.AddScoped<IntegrationCatalog>();
+        services.AddScoped<UserIntegrationsCache>();
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();
         services.TryAddSingleton<HubMetrics>();
