@@ -6,12 +6,12 @@ using IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 
 namespace IntegrationHub.WebApi.FunctionalTests.Tokens;
 
-public sealed class AlloyTokenTests(HubFactory hub)
+public sealed class IssueModalTokenTests(HubFactory hub)
 {
     private const string TokenCalls = "GET /users/{uid}/token";
 
     [Fact]
-    public async Task IssueToken_WhenProvisioned_ShouldReturnTheTokenWithItsJwtExpiryAndNoStore()
+    public async Task IssueModalToken_WhenProvisioned_ShouldReturnTheTokenWithItsJwtExpiryAndNoStore()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -34,7 +34,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_When50RequestsArriveAtOnce_ShouldMakeOneUpstreamCall()
+    public async Task IssueModalToken_When50RequestsArriveAtOnce_ShouldMakeOneUpstreamCall()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -53,7 +53,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenTheTenantIsNotProvisionedYet_ShouldProvisionInlineAndAnswer200()
+    public async Task IssueModalToken_WhenTheTenantIsNotProvisionedYet_ShouldProvisionInlineAndAnswer200()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId("inline");
@@ -69,7 +69,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenAlloyIsDown_ShouldAnswer503WithRetryAfter()
+    public async Task IssueModalToken_WhenAlloyIsDown_ShouldAnswer503WithRetryAfter()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -93,7 +93,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenTheTenantIsUnknown_ShouldAnswer404()
+    public async Task IssueModalToken_WhenTheTenantIsUnknown_ShouldAnswer404()
     {
         // Act
         using var response = await hub.CreateServiceClient().PostAsync("/api/tenants/nobody-here/alloy-token", null);
@@ -103,7 +103,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenAnotherTenantsMemberOrAnAdminAsks_ShouldAnswer403WithoutAToken()
+    public async Task IssueModalToken_WhenAnotherTenantsMemberOrAnAdminAsks_ShouldAnswer403WithoutAToken()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
