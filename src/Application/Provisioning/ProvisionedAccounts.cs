@@ -16,7 +16,9 @@ namespace IntegrationHub.Application.Provisioning;
 /// Gives the use cases that need an Alloy user (tokens, integrations, installations) the tenant's provisioned
 /// account, tolerating provisioning lag: a due account is provisioned inline and the caller waits for it up to
 /// <see cref="ProvisioningOptions.InlineWait"/>; then it gets <c>provisioning-pending</c> (503 + Retry-After),
-/// or <c>provisioning-failed</c> (409) if provisioning gave up. A provisioned account is remembered for
+/// or <c>provisioning-failed</c> (409) if provisioning gave up. While Alloy rejects the hub's key nothing can be
+/// provisioned, so the caller gets <c>alloy-key-rejected</c> (503 + Retry-After) without the wait: at once, or after
+/// the one inline attempt when the account is due (which notices a key fixed meanwhile). A provisioned account is remembered for
 /// <see cref="ProvisioningOptions.AccountCacheDuration"/> (<see cref="ProvisionedAccountCache"/>).
 /// </summary>
 public sealed class ProvisionedAccounts(
@@ -24,6 +26,7 @@ public sealed class ProvisionedAccounts(
     IServiceScopeFactory scopes,
     ProvisionedAccountCache cache,
     EnvironmentAccounts environmentAccounts,
+    IAlloyKeyStatus keyStatus,
     IOptionsMonitor<HubAlloyOptions> alloy,
     IOptionsMonitor<ProvisioningOptions> provisioning,
     TimeProvider time,
@@ -72,6 +75,11 @@ public sealed class ProvisionedAccounts(
                     return AlloyAccountErrors.Failed(tenantId, account.LastError);
                 case ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned:
                     return AlloyAccountErrors.Offboarded(tenantId);
+            }
+
+            if (keyStatus.Rejected && (inline is null ? !account.IsDue(now) : inlineFinished))
+            {
+                return AlloyErrors.KeyRejected();
             }
 
             if (inline is null && account.IsDue(now))

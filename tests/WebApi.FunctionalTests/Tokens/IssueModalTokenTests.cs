@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -90,6 +91,39 @@ public sealed class IssueModalTokenTests(HubFactory hub)
         {
             await hub.Sandbox.ClearFaultsAsync();
         }
+    }
+
+    [Fact]
+    public async Task IssueModalToken_WhenAlloyRejectsTheKeyBeforeTheTenantIsProvisioned_ShouldAnswer503KeyRejectedAtOnce()
+    {
+        // Arrange: Alloy accepts none of the hub's keys, so the tenant's provisioning was deferred for it.
+        await using var rejected = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Alloy:ApiKey"] = "alloy-key-nobody-issued-0123456789",
+            ["Provisioning:InlineWait"] = "00:00:20",
+        });
+        var service = rejected.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("rejected");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Rejected Ltd" })).Dispose();
+        var deferred = await Eventually.UntilAsync(
+            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
+            t => t.GetProperty("alloy").GetProperty("lastError").GetString()?.Contains("rejected", StringComparison.OrdinalIgnoreCase) == true,
+            TimeSpan.FromSeconds(30),
+            "provisioning deferred because Alloy rejected the key");
+
+        // Act
+        var started = Stopwatch.GetTimestamp();
+        using var response = await service.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        // Assert: the key is the cause, said at once rather than after the 20 s inline wait as provisioning-pending.
+        deferred.State().ShouldNotBe("Provisioned");
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("type").GetString().ShouldBe("/problems/alloy-key-rejected");
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
