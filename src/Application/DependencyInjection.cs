@@ -40,8 +40,9 @@ public static class DependencyInjection
         // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).
         services.AddScoped(sp => new Lazy<IApplicationDbContext>(sp.GetRequiredService<IApplicationDbContext>));
         services.AddScoped<ProvisionedAccounts>();
+        services.AddScoped<EnvironmentAccounts>();
         services.AddSingleton<ProvisionedAccountCache>();
-        services.AddScoped<IntegrationCatalog>();
+        services.AddScoped<UserIntegrationsCache>();
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();
         services.TryAddSingleton<HubMetrics>();

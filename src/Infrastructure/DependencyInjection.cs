@@ -89,6 +89,7 @@ public static class DependencyInjection
     {
         services.AddOptions<AlloyClientOptions>().Bind(configuration.GetSection(AlloyClientOptions.SectionName));
         services.AddSingleton<AlloyKeyState>();
+        services.AddSingleton<IAlloyKeyStatus>(sp => sp.GetRequiredService<AlloyKeyState>());
         services.TryAddSingleton<IAlloyEndpoint, ConfiguredAlloyEndpoint>();
         services.AddTransient<AlloyAuthHandler>();
         services.AddTransient<AlloyMetricsHandler>();

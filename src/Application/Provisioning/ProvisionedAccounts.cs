@@ -16,14 +16,17 @@ namespace IntegrationHub.Application.Provisioning;
 /// Gives the use cases that need an Alloy user (tokens, integrations, installations) the tenant's provisioned
 /// account, tolerating provisioning lag: a due account is provisioned inline and the caller waits for it up to
 /// <see cref="ProvisioningOptions.InlineWait"/>; then it gets <c>provisioning-pending</c> (503 + Retry-After),
-/// or <c>provisioning-failed</c> (409) if provisioning gave up. A provisioned account is remembered for
+/// or <c>provisioning-failed</c> (409) if provisioning gave up. While Alloy rejects the hub's key nothing can be
+/// provisioned, so the caller gets <c>alloy-key-rejected</c> (503 + Retry-After) without the wait: at once, or after
+/// the one inline attempt when the account is due (which notices a key fixed meanwhile). A provisioned account is remembered for
 /// <see cref="ProvisioningOptions.AccountCacheDuration"/> (<see cref="ProvisionedAccountCache"/>).
 /// </summary>
 public sealed class ProvisionedAccounts(
     Lazy<IApplicationDbContext> database,
     IServiceScopeFactory scopes,
     ProvisionedAccountCache cache,
-    IBackgroundJobs jobs,
+    EnvironmentAccounts environmentAccounts,
+    IAlloyKeyStatus keyStatus,
     IOptionsMonitor<HubAlloyOptions> alloy,
     IOptionsMonitor<ProvisioningOptions> provisioning,
     TimeProvider time,
@@ -53,7 +56,7 @@ public sealed class ProvisionedAccounts(
                 .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Environment == options.Environment, cancellationToken);
             if (account is null)
             {
-                var created = await CreateForCurrentEnvironmentAsync(tenantId, options, cancellationToken);
+                var created = await EnsureForCurrentEnvironmentAsync(tenantId, options, cancellationToken);
                 if (!created.IsSuccess)
                 {
                     return created.Error;
@@ -72,6 +75,11 @@ public sealed class ProvisionedAccounts(
                     return AlloyAccountErrors.Failed(tenantId, account.LastError);
                 case ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned:
                     return AlloyAccountErrors.Offboarded(tenantId);
+            }
+
+            if (keyStatus.Rejected && (inline is null ? !account.IsDue(now) : inlineFinished))
+            {
+                return AlloyErrors.KeyRejected();
             }
 
             if (inline is null && account.IsDue(now))
@@ -117,7 +125,7 @@ public sealed class ProvisionedAccounts(
     }
 
     /// <summary>The hub was switched to another Alloy environment: the tenant gets an account there on demand.</summary>
-    private async Task<Result> CreateForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
+    private async Task<Result> EnsureForCurrentEnvironmentAsync(TenantId tenantId, HubAlloyOptions options, CancellationToken cancellationToken)
     {
         var tenant = await Db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
         if (tenant is null)
@@ -130,19 +138,7 @@ public sealed class ProvisionedAccounts(
             return AlloyAccountErrors.Offboarded(tenantId);
         }
 
-        var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, time.GetUtcNow());
-        Db.AlloyAccounts.Add(account);
-        try
-        {
-            await Db.SaveChangesAsync(cancellationToken);
-            jobs.EnqueueProvisioning(account.Id);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request created it at the same time.
-            Db.ClearChangeTracker();
-        }
-
+        await environmentAccounts.EnsureAsync(tenantId, options.Environment, options.UsernamePrefix, cancellationToken);
         return Result.Success();
     }
 }

@@ -12,8 +12,11 @@ public enum ErrorType
     Pending,
     /// <summary>An upstream dependency (Alloy) failed or is unreachable.</summary>
     Unavailable,
-    /// <summary>An upstream dependency refused our credentials.</summary>
-    Unauthorized,
+    /// <summary>
+    /// Alloy rejected the hub's own API key (wrong or revoked): the caller did nothing wrong and the hub cannot serve
+    /// until an operator configures a valid key (503, not 401).
+    /// </summary>
+    UpstreamKeyRejected,
 }
 
 /// <summary>An expected failure, returned as a value rather than thrown.</summary>

@@ -1,7 +1,9 @@
+using IntegrationHub.Application.Common.Interfaces;
+
 namespace IntegrationHub.Infrastructure.Alloy;
 
-/// <summary>What the hub last learned about its Alloy key(s); read by the readiness check.</summary>
-public sealed class AlloyKeyState(TimeProvider time)
+/// <summary>What the hub last learned about its Alloy key(s); read by the readiness check and the token path.</summary>
+public sealed class AlloyKeyState(TimeProvider time) : IAlloyKeyStatus
 {
     private volatile bool _rejected;
     private long _changedAtTicks;

@@ -36,7 +36,7 @@ public static class TenantEndpoints
             .WithSummary("Offboard a tenant: its Alloy user and logs are deleted in the background; 202.");
         group.MapPost("/{tenantId}/provisioning/retry", RetryProvisioning).RequireAuthorization(Policies.TenantManage)
             .WithSummary("Retry a tenant whose provisioning failed.");
-        group.MapPost("/{tenantId}/alloy-token", IssueAlloyToken).RequireAuthorization(Policies.TenantUse).RequireRateLimiting(RateLimitSetup.TenantToken)
+        group.MapPost("/{tenantId}/alloy-token", IssueModalToken).RequireAuthorization(Policies.TenantUse).RequireRateLimiting(RateLimitSetup.TenantToken)
             .WithSummary("A short-lived Alloy modal token for the tenant's frontend (Cache-Control: no-store).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{tenantId}/integrations", ListIntegrations).RequireAuthorization(Policies.TenantRead)
@@ -90,7 +90,7 @@ public static class TenantEndpoints
             : result.Error.ToProblem(http);
     }
 
-    public static async Task<Results<Ok<ModalTokenResponse>, ProblemHttpResult>> IssueAlloyToken(
+    public static async Task<Results<Ok<ModalTokenResponse>, ProblemHttpResult>> IssueModalToken(
         string tenantId, ISender sender, HttpContext http, CancellationToken cancellationToken)
     {
         // Never cached by a browser or proxy, whatever the outcome.

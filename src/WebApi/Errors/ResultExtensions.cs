@@ -18,7 +18,7 @@ public static class ResultExtensions
             ErrorType.NotFound => StatusCodes.Status404NotFound,
             ErrorType.Conflict => StatusCodes.Status409Conflict,
             ErrorType.Forbidden => StatusCodes.Status403Forbidden,
-            ErrorType.Pending or ErrorType.Unavailable or ErrorType.Unauthorized => StatusCodes.Status503ServiceUnavailable,
+            ErrorType.Pending or ErrorType.Unavailable or ErrorType.UpstreamKeyRejected => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         };
 

@@ -114,7 +114,7 @@ public sealed class AlloyClientTests
         // Assert
         result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.KeyRejectedCode);
-        result.Error.Type.ShouldBe(ErrorType.Unauthorized);
+        result.Error.Type.ShouldBe(ErrorType.UpstreamKeyRejected);
     }
 
     [Fact]

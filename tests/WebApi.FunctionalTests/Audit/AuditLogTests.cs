@@ -60,7 +60,7 @@ public sealed class AuditLogTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenATokenIsIssued_ShouldRecordTokenIssuedWithoutAnyPartOfTheToken()
+    public async Task IssueModalToken_WhenATokenIsIssued_ShouldRecordTokenIssuedWithoutAnyPartOfTheToken()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId("audit");

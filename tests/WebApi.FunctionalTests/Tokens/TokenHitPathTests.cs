@@ -19,7 +19,7 @@ public sealed class TokenHitPathTests
     });
 
     [Fact]
-    public async Task Token_WithinTheReuseWindow_ShouldRunNoDatabaseCommand()
+    public async Task IssueModalToken_WithinTheReuseWindow_ShouldRunNoDatabaseCommand()
     {
         // Arrange
         await using var hub = CreateHub();
@@ -52,7 +52,7 @@ public sealed class TokenHitPathTests
     }
 
     [Fact]
-    public async Task Token_RightAfterOffboarding_ShouldBeRefusedAlthoughTheAccountWasRemembered()
+    public async Task IssueModalToken_RightAfterOffboarding_ShouldBeRefusedAlthoughTheAccountWasRemembered()
     {
         // Arrange
         await using var hub = CreateHub();

@@ -42,17 +42,10 @@ internal sealed class QueryAuditLogQueryValidator : AbstractValidator<QueryAudit
 internal sealed class QueryAuditLogQueryHandler(IApplicationDbContext db, AuditTrail audit)
     : IQueryHandler<QueryAuditLogQuery, Result<Page<AuditEntryResponse>>>
 {
-    public const int DefaultLimit = 50;
-
     public async ValueTask<Result<Page<AuditEntryResponse>>> Handle(QueryAuditLogQuery query, CancellationToken cancellationToken)
     {
-        var limit = query.Limit ?? DefaultLimit;
         TenantId? tenantId = query.TenantId is null ? null : TenantId.From(query.TenantId);
-
-        // Newest first: a page holds ids below the cursor (the last id of the previous page). Entries stored
-        // while someone pages have higher ids, so they never shift the pages still to come.
-        var before = Cursor.TryDecode(query.Cursor, out var last) ? last : long.MaxValue;
-        var rows = db.AuditEntries.AsNoTracking().Where(e => e.Id < before);
+        var rows = db.AuditEntries.AsNoTracking();
         if (tenantId is { } tenant)
         {
             rows = rows.Where(e => e.TenantId == tenant);
@@ -63,11 +56,10 @@ internal sealed class QueryAuditLogQueryHandler(IApplicationDbContext db, AuditT
             rows = rows.Where(e => e.Action == action);
         }
 
-        var page = await rows.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(AuditEntryResponse.From).ToList();
-        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        // Newest first: entries stored while someone pages never shift the pages still to come.
+        var page = await rows.ToPageAsync(e => e.Id, PageOrder.Descending, query.Cursor, query.Limit, AuditEntryResponse.From, cancellationToken);
 
         await audit.EnqueueAsync(AuditAction.AdminQuery, tenantId, AuditDetail.Filters("audit", ("tenantId", query.TenantId), ("action", query.Action?.ToString())), cancellationToken);
-        return new Page<AuditEntryResponse>(items, next);
+        return page;
     }
 }

@@ -76,7 +76,7 @@ public static class AlloyErrors
         new(UnavailableCode, message, ErrorType.Unavailable) { RetryAfter = retryAfter ?? TimeSpan.FromSeconds(5) };
 
     public static Error KeyRejected() =>
-        new(KeyRejectedCode, "Alloy API key rejected: the configured key is wrong or was revoked.", ErrorType.Unauthorized)
+        new(KeyRejectedCode, "Alloy API key rejected: the configured key is wrong or was revoked.", ErrorType.UpstreamKeyRejected)
         {
             RetryAfter = TimeSpan.FromSeconds(30),
         };

@@ -32,16 +32,11 @@ internal sealed class QueryInstallationsQueryValidator : AbstractValidator<Query
 internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy, AuditTrail audit)
     : IQueryHandler<QueryInstallationsQuery, Result<Page<TenantInstallationResponse>>>
 {
-    public const int DefaultLimit = 50;
-
     public async ValueTask<Result<Page<TenantInstallationResponse>>> Handle(QueryInstallationsQuery query, CancellationToken cancellationToken)
     {
         var environment = alloy.CurrentValue.Environment;
-        var limit = query.Limit ?? DefaultLimit;
-        Cursor.TryDecode(query.Cursor, out var after);
-
         TenantId? tenantId = query.TenantId is null ? null : TenantId.From(query.TenantId);
-        var rows = db.Installations.AsNoTracking().Where(i => i.Environment == environment && i.Id > after);
+        var rows = db.Installations.AsNoTracking().Where(i => i.Environment == environment);
         if (tenantId is { } tenant)
         {
             rows = rows.Where(i => i.TenantId == tenant);
@@ -57,15 +52,13 @@ internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, I
             rows = rows.Where(i => i.Enabled == enabled);
         }
 
-        var page = await rows.OrderBy(i => i.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(TenantInstallationResponse.From).ToList();
-        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        var page = await rows.ToPageAsync(i => i.Id, PageOrder.Ascending, query.Cursor, query.Limit, TenantInstallationResponse.From, cancellationToken);
         var detail = AuditDetail.Filters(
             "installations",
             ("tenantId", query.TenantId),
             ("integrationId", query.IntegrationId),
             ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null));
         await audit.EnqueueAsync(AuditAction.AdminQuery, tenantId, detail, cancellationToken);
-        return new Page<TenantInstallationResponse>(items, next);
+        return page;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class RefreshInstallationsCommandValidator : AbstractValidator<R
 internal sealed class RefreshInstallationsCommandHandler(
     ProvisionedAccounts accounts,
     IAlloyClient alloy,
-    IntegrationCatalog catalog,
+    UserIntegrationsCache userIntegrations,
     InstallationSynchronizer synchronizer,
     AuditTrail audit) : ICommandHandler<RefreshInstallationsCommand, Result<InstallationsResponse>>
 {
@@ -47,8 +47,8 @@ internal sealed class RefreshInstallationsCommandHandler(
         }
 
         // The install flags of the integration list changed too.
-        await catalog.InvalidateAsync(environment, userId, cancellationToken);
-        var integrations = await catalog.ListAsync(environment, userId, cancellationToken);
+        await userIntegrations.InvalidateAsync(environment, userId, cancellationToken);
+        var integrations = await userIntegrations.ListAsync(environment, userId, cancellationToken);
         var names = integrations.IsSuccess
             ? integrations.Value.ToDictionary(i => i.IntegrationId, i => i.Name, StringComparer.Ordinal)
             : [];

@@ -30,7 +30,7 @@ public sealed record SyncInstallationsResult(int Tenants, int Installations, int
 internal sealed partial class SyncInstallationsCommandHandler(
     IApplicationDbContext db,
     IAlloyClient alloy,
-    IntegrationCatalog catalog,
+    UserIntegrationsCache userIntegrations,
     InstallationSynchronizer synchronizer,
     IBackgroundJobs jobs,
     AuditTrail audit,
@@ -164,7 +164,7 @@ internal sealed partial class SyncInstallationsCommandHandler(
             return;
         }
 
-        var integrations = await catalog.ListAsync(environment, userId, cancellationToken);
+        var integrations = await userIntegrations.ListAsync(environment, userId, cancellationToken);
         if (integrations.IsSuccess)
         {
             foreach (var integration in integrations.Value)

@@ -26,8 +26,6 @@ internal sealed class GetTenantIntegrationErrorsQueryValidator : AbstractValidat
 internal sealed class GetTenantIntegrationErrorsQueryHandler(IApplicationDbContext db)
     : IQueryHandler<GetTenantIntegrationErrorsQuery, Result<Page<IntegrationErrorResponse>>>
 {
-    public const int DefaultLimit = 50;
-
     public async ValueTask<Result<Page<IntegrationErrorResponse>>> Handle(
         GetTenantIntegrationErrorsQuery query, CancellationToken cancellationToken)
     {
@@ -37,16 +35,9 @@ internal sealed class GetTenantIntegrationErrorsQueryHandler(IApplicationDbConte
             return TenantErrors.NotFound(query.TenantId);
         }
 
-        // Newest first: a page holds ids below the cursor, so errors arriving while someone pages never shift it.
-        var limit = query.Limit ?? DefaultLimit;
-        var before = Cursor.TryDecode(query.Cursor, out var last) ? last : long.MaxValue;
-        var page = await db.IntegrationErrors.AsNoTracking()
-            .Where(e => e.TenantId == tenantId && e.Id < before)
-            .OrderByDescending(e => e.Id)
-            .Take(limit + 1)
-            .ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(IntegrationErrorResponse.From).ToList();
-        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
-        return new Page<IntegrationErrorResponse>(items, next);
+        // Newest first, so errors arriving while someone pages never shift the pages still to come.
+        return await db.IntegrationErrors.AsNoTracking()
+            .Where(e => e.TenantId == tenantId)
+            .ToPageAsync(e => e.Id, PageOrder.Descending, query.Cursor, query.Limit, IntegrationErrorResponse.From, cancellationToken);
     }
 }

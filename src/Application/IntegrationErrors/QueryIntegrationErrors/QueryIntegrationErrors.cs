@@ -34,16 +34,11 @@ internal sealed class QueryIntegrationErrorsQueryValidator : AbstractValidator<Q
 internal sealed class QueryIntegrationErrorsQueryHandler(IApplicationDbContext db, AuditTrail audit)
     : IQueryHandler<QueryIntegrationErrorsQuery, Result<Page<IntegrationErrorResponse>>>
 {
-    public const int DefaultLimit = 50;
-
     public async ValueTask<Result<Page<IntegrationErrorResponse>>> Handle(
         QueryIntegrationErrorsQuery query, CancellationToken cancellationToken)
     {
-        var limit = query.Limit ?? DefaultLimit;
         TenantId? tenantId = query.TenantId is null ? null : TenantId.From(query.TenantId);
-        var before = Cursor.TryDecode(query.Cursor, out var last) ? last : long.MaxValue;
-
-        var rows = db.IntegrationErrors.AsNoTracking().Where(e => e.Id < before);
+        var rows = db.IntegrationErrors.AsNoTracking();
         if (tenantId is { } tenant)
         {
             rows = rows.Where(e => e.TenantId == tenant);
@@ -54,12 +49,10 @@ internal sealed class QueryIntegrationErrorsQueryHandler(IApplicationDbContext d
             rows = rows.Where(e => e.WorkflowId == query.WorkflowId);
         }
 
-        var page = await rows.OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(IntegrationErrorResponse.From).ToList();
-        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Id) : null;
+        var page = await rows.ToPageAsync(e => e.Id, PageOrder.Descending, query.Cursor, query.Limit, IntegrationErrorResponse.From, cancellationToken);
 
         var detail = AuditDetail.Filters("integration-errors", ("tenantId", query.TenantId), ("workflowId", query.WorkflowId));
         await audit.EnqueueAsync(AuditAction.AdminQuery, tenantId, detail, cancellationToken);
-        return new Page<IntegrationErrorResponse>(items, next);
+        return page;
     }
 }

@@ -30,7 +30,7 @@ internal sealed class ListIntegrationsQueryValidator : AbstractValidator<ListInt
     public ListIntegrationsQueryValidator() => RuleFor(q => q.TenantId).ValidTenantId();
 }
 
-internal sealed class ListIntegrationsQueryHandler(ProvisionedAccounts accounts, IntegrationCatalog catalog)
+internal sealed class ListIntegrationsQueryHandler(ProvisionedAccounts accounts, UserIntegrationsCache userIntegrations)
     : IQueryHandler<ListIntegrationsQuery, Result<IntegrationsResponse>>
 {
     public async ValueTask<Result<IntegrationsResponse>> Handle(ListIntegrationsQuery query, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ internal sealed class ListIntegrationsQueryHandler(ProvisionedAccounts accounts,
             return account.Error;
         }
 
-        var integrations = await catalog.ListAsync(account.Value.Environment, account.Value.UserId!, cancellationToken);
+        var integrations = await userIntegrations.ListAsync(account.Value.Environment, account.Value.UserId!, cancellationToken);
         return integrations.Map(list => new IntegrationsResponse(list.Select(IntegrationResponse.From).ToList()));
     }
 }

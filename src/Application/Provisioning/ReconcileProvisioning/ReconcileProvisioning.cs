@@ -12,8 +12,8 @@ namespace IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 /// <summary>
 /// Re-enqueues every account whose next attempt is due (Pending, or Provisioning with an expired lease), so a
 /// lost job store or a crashed worker loses nothing; and backfills, a batch per run, accounts in the current Alloy
-/// environment for tenants that only have one in another (after a switch from development to production keys).
-/// Runs on a schedule and once at start. Returns how many accounts it enqueued.
+/// environment for tenants that only have one in another (after a switch from development to production keys),
+/// enqueuing their provisioning. Runs on a schedule and once at start. Returns how many accounts it enqueued.
 /// </summary>
 /// <param name="AtStartup">
 /// Also re-schedules every attempt that is not due yet (a lease held by a process that just died, a backoff wait):
@@ -25,6 +25,7 @@ public sealed record ReconcileProvisioningCommand(bool AtStartup = false) : ICom
 internal sealed class ReconcileProvisioningCommandHandler(
     IApplicationDbContext db,
     IBackgroundJobs jobs,
+    EnvironmentAccounts environmentAccounts,
     IOptionsMonitor<ProvisioningOptions> options,
     IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time,
@@ -33,7 +34,6 @@ internal sealed class ReconcileProvisioningCommandHandler(
 {
     public async ValueTask<int> Handle(ReconcileProvisioningCommand command, CancellationToken cancellationToken)
     {
-        var backfilled = await BackfillAsync(cancellationToken);
         var now = time.GetUtcNow();
         var batch = options.CurrentValue.ReconcilerBatchSize;
         var due = await db.AlloyAccounts.AsNoTracking()
@@ -72,14 +72,16 @@ internal sealed class ReconcileProvisioningCommandHandler(
             await ScheduleNotYetDueAsync(now, batch, environment, cancellationToken);
         }
 
-        if (due.Count + leaving.Count > 0)
+        // After the scan: the accounts it creates are enqueued as they are created, not a second time by the scan.
+        var backfilled = await BackfillAsync(cancellationToken);
+        if (due.Count + leaving.Count + backfilled > 0)
         {
             logger.LogInformation(
-                "Reconciler enqueued {Count} due account(s) ({Backfilled} new in this environment) and {Leaving} to deprovision",
+                "Reconciler enqueued {Count} due account(s), {Backfilled} new in this environment and {Leaving} to deprovision",
                 due.Count, backfilled, leaving.Count);
         }
 
-        return due.Count + leaving.Count;
+        return due.Count + backfilled + leaving.Count;
     }
 
     private async Task ScheduleNotYetDueAsync(DateTimeOffset now, int batch, AlloyEnvironment environment, CancellationToken cancellationToken)
@@ -120,25 +122,6 @@ internal sealed class ReconcileProvisioningCommandHandler(
             .Select(t => t.TenantId)
             .Take(options.CurrentValue.BackfillBatchSize)
             .ToListAsync(cancellationToken);
-        if (missing.Count == 0)
-        {
-            return 0;
-        }
-
-        var now = time.GetUtcNow();
-        db.AlloyAccounts.AddRange(missing.Select(id => AlloyAccount.Create(id, environment, settings.UsernamePrefix, now)));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A token request created one of them at the same moment; the next run picks up the rest.
-            db.ClearChangeTracker();
-            return 0;
-        }
-
-        // New accounts are Pending and due now: the scan below enqueues them.
-        return missing.Count;
+        return missing.Count == 0 ? 0 : await environmentAccounts.EnsureAllAsync(missing, environment, settings.UsernamePrefix, cancellationToken);
     }
 }

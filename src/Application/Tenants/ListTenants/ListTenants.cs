@@ -28,16 +28,10 @@ internal sealed class ListTenantsQueryValidator : AbstractValidator<ListTenantsQ
 internal sealed class ListTenantsQueryHandler(IApplicationDbContext db, IOptionsMonitor<HubAlloyOptions> alloy, AuditTrail audit)
     : IQueryHandler<ListTenantsQuery, Result<Page<TenantResponse>>>
 {
-    public const int DefaultLimit = 50;
-
     public async ValueTask<Result<Page<TenantResponse>>> Handle(ListTenantsQuery query, CancellationToken cancellationToken)
     {
         var environment = alloy.CurrentValue.Environment;
-        var limit = query.Limit ?? DefaultLimit;
-        Cursor.TryDecode(query.Cursor, out var after);
-
         var rows = db.Tenants.AsNoTracking()
-            .Where(t => t.Id > after)
             .GroupJoin(
                 db.AlloyAccounts.AsNoTracking().Where(a => a.Environment == environment),
                 t => t.TenantId,
@@ -49,10 +43,9 @@ internal sealed class ListTenantsQueryHandler(IApplicationDbContext db, IOptions
             rows = rows.Where(r => r.Account != null && r.Account.State == state);
         }
 
-        var page = await rows.OrderBy(r => r.Tenant.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(r => TenantResponse.From(r.Tenant, r.Account)).ToList();
-        var next = page.Count > limit ? Cursor.Encode(page[limit - 1].Tenant.Id) : null;
+        var page = await rows.ToPageAsync(
+            r => r.Tenant.Id, PageOrder.Ascending, query.Cursor, query.Limit, r => TenantResponse.From(r.Tenant, r.Account), cancellationToken);
         await audit.EnqueueAsync(AuditAction.AdminQuery, null, AuditDetail.Filters("tenants", ("state", query.State?.ToString())), cancellationToken);
-        return new Page<TenantResponse>(items, next);
+        return page;
     }
 }

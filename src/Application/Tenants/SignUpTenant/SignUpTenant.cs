@@ -3,6 +3,7 @@ using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Application.Provisioning;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
@@ -34,6 +35,7 @@ internal sealed class SignUpTenantCommandValidator : AbstractValidator<SignUpTen
 internal sealed class SignUpTenantCommandHandler(
     IApplicationDbContext db,
     IBackgroundJobs jobs,
+    EnvironmentAccounts accounts,
     AuditTrail audit,
     IOptionsMonitor<HubAlloyOptions> alloy,
     TimeProvider time) : ICommandHandler<SignUpTenantCommand, Result<SignUpTenantResponse>>
@@ -93,17 +95,8 @@ internal sealed class SignUpTenantCommandHandler(
             return TenantErrors.Conflict(tenant.TenantId.Value);
         }
 
-        var account = await db.AlloyAccounts.FirstOrDefaultAsync(
-            a => a.TenantId == tenant.TenantId && a.Environment == options.Environment, cancellationToken);
-        if (account is null)
-        {
-            // The hub was switched to another Alloy environment since this tenant signed up.
-            account = AlloyAccount.Create(tenant.TenantId, options.Environment, options.UsernamePrefix, time.GetUtcNow());
-            db.AlloyAccounts.Add(account);
-            await db.SaveChangesAsync(cancellationToken);
-            jobs.EnqueueProvisioning(account.Id);
-        }
-
+        // Missing when the hub was switched to another Alloy environment since this tenant signed up.
+        var account = await accounts.EnsureAsync(tenant.TenantId, options.Environment, options.UsernamePrefix, cancellationToken);
         return new SignUpTenantResponse(TenantResponse.From(tenant, account), Created: false);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Caching.Hybrid;
 namespace IntegrationHub.Application.Integrations;
 
 /// <summary>Alloy's integrations for one user, cached briefly (the install flags change only on install).</summary>
-public sealed class IntegrationCatalog(IAlloyClient alloy, HybridCache cache)
+public sealed class UserIntegrationsCache(IAlloyClient alloy, HybridCache cache)
 {
     private static readonly HybridCacheEntryOptions EntryOptions = new()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -6,12 +7,12 @@ using IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 
 namespace IntegrationHub.WebApi.FunctionalTests.Tokens;
 
-public sealed class AlloyTokenTests(HubFactory hub)
+public sealed class IssueModalTokenTests(HubFactory hub)
 {
     private const string TokenCalls = "GET /users/{uid}/token";
 
     [Fact]
-    public async Task IssueToken_WhenProvisioned_ShouldReturnTheTokenWithItsJwtExpiryAndNoStore()
+    public async Task IssueModalToken_WhenProvisioned_ShouldReturnTheTokenWithItsJwtExpiryAndNoStore()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -34,7 +35,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_When50RequestsArriveAtOnce_ShouldMakeOneUpstreamCall()
+    public async Task IssueModalToken_When50RequestsArriveAtOnce_ShouldMakeOneUpstreamCall()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -53,7 +54,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenTheTenantIsNotProvisionedYet_ShouldProvisionInlineAndAnswer200()
+    public async Task IssueModalToken_WhenTheTenantIsNotProvisionedYet_ShouldProvisionInlineAndAnswer200()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId("inline");
@@ -69,7 +70,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenAlloyIsDown_ShouldAnswer503WithRetryAfter()
+    public async Task IssueModalToken_WhenAlloyIsDown_ShouldAnswer503WithRetryAfter()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
@@ -93,7 +94,40 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenTheTenantIsUnknown_ShouldAnswer404()
+    public async Task IssueModalToken_WhenAlloyRejectsTheKeyBeforeTheTenantIsProvisioned_ShouldAnswer503KeyRejectedAtOnce()
+    {
+        // Arrange: Alloy accepts none of the hub's keys, so the tenant's provisioning was deferred for it.
+        await using var rejected = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Alloy:ApiKey"] = "alloy-key-nobody-issued-0123456789",
+            ["Provisioning:InlineWait"] = "00:00:20",
+        });
+        var service = rejected.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("rejected");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Rejected Ltd" })).Dispose();
+        var deferred = await Eventually.UntilAsync(
+            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
+            t => t.GetProperty("alloy").GetProperty("lastError").GetString()?.Contains("rejected", StringComparison.OrdinalIgnoreCase) == true,
+            TimeSpan.FromSeconds(30),
+            "provisioning deferred because Alloy rejected the key");
+
+        // Act
+        var started = Stopwatch.GetTimestamp();
+        using var response = await service.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        // Assert: the key is the cause, said at once rather than after the 20 s inline wait as provisioning-pending.
+        deferred.State().ShouldNotBe("Provisioned");
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("type").GetString().ShouldBe("/problems/alloy-key-rejected");
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task IssueModalToken_WhenTheTenantIsUnknown_ShouldAnswer404()
     {
         // Act
         using var response = await hub.CreateServiceClient().PostAsync("/api/tenants/nobody-here/alloy-token", null);
@@ -103,7 +137,7 @@ public sealed class AlloyTokenTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueToken_WhenAnotherTenantsMemberOrAnAdminAsks_ShouldAnswer403WithoutAToken()
+    public async Task IssueModalToken_WhenAnotherTenantsMemberOrAnAdminAsks_ShouldAnswer403WithoutAToken()
     {
         // Arrange
         var tenantId = HubApi.NewTenantId();
