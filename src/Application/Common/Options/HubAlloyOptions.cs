@@ -50,8 +50,8 @@ public sealed class HubAlloyOptions
 /// </summary>
 public sealed class AlloyResilienceOptions
 {
-    /// <summary>Retries after the first attempt.</summary>
-    [Range(0, 20)]
+    /// <summary>Retries after the first attempt (at least one: the standard pipeline has a retry stage).</summary>
+    [Range(1, 20)]
     public int MaxRetryAttempts { get; set; } = 5;
 
     /// <summary>Delay before the first retry; doubles for each further one (with jitter).</summary>

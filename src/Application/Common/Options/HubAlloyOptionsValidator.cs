@@ -8,7 +8,7 @@ namespace IntegrationHub.Application.Common.Options;
 /// Refuses to start on an <c>Alloy</c> section that cannot work, saying what to fix. In sandbox mode the WebApi fills
 /// in the sandbox's key before validation (a post-configure step), so a missing key here means a real Alloy without one.
 /// </summary>
-public sealed class HubAlloyOptionsValidator : IValidateOptions<HubAlloyOptions>
+internal sealed class HubAlloyOptionsValidator : IValidateOptions<HubAlloyOptions>
 {
     public ValidateOptionsResult Validate(string? name, HubAlloyOptions options)
     {
