@@ -33,6 +33,7 @@ public static class SandboxSetup
     {
         services.AddAlloySandbox(configuration);
         services.AddSingleton<IAlloyEndpoint, SelfHostedSandboxEndpoint>();
+        // Before validation (HubAlloyOptionsValidator requires a key): the sandbox's key when none is configured.
         services.PostConfigure<HubAlloyOptions>(o =>
         {
             if (string.IsNullOrWhiteSpace(o.ApiKey))
