@@ -11,6 +11,7 @@ using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application;
 
@@ -31,10 +32,12 @@ public static class DependencyInjection
         });
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
-        services.AddOptions<HubAlloyOptions>().Bind(configuration.GetSection(HubAlloyOptions.SectionName));
+        services.AddOptions<HubAlloyOptions>().Bind(configuration.GetSection(HubAlloyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HubAlloyOptions>, HubAlloyOptionsValidator>();
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName));
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.SqlServer;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.Audit;
 using IntegrationHub.Infrastructure.Health;
@@ -15,6 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Refit;
 
 namespace IntegrationHub.Infrastructure;
@@ -29,10 +32,10 @@ public static class DependencyInjection
         AddPersistence(services, configuration, environment);
         services.AddAuditLog(configuration);
         services.AddAlloyWebhooks(configuration);
-        AddAlloy(services, configuration);
+        AddAlloy(services);
         AddJobs(services, configuration);
 
-        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName));
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IModalTokenIssuer, ModalTokenIssuer>();
         services.AddHybridCache();
 
@@ -46,7 +49,7 @@ public static class DependencyInjection
     private static void AddPersistence(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var connectionString = configuration.GetConnectionString("Hub");
         services.AddSingleton<AfterCommitInterceptor>();
         services.AddSingleton<SqlitePragmaInterceptor>();
@@ -85,9 +88,9 @@ public static class DependencyInjection
         services.AddHostedService<SqliteStatistics>(); // after the initializer: hosted services start in order
     }
 
-    private static void AddAlloy(IServiceCollection services, IConfiguration configuration)
+    private static void AddAlloy(IServiceCollection services)
     {
-        services.AddOptions<AlloyClientOptions>().Bind(configuration.GetSection(AlloyClientOptions.SectionName));
+        // The Alloy section itself is bound (and validated) by AddApplication: HubAlloyOptions.
         services.AddSingleton<AlloyKeyState>();
         services.AddSingleton<IAlloyKeyStatus>(sp => sp.GetRequiredService<AlloyKeyState>());
         services.TryAddSingleton<IAlloyEndpoint, ConfiguredAlloyEndpoint>();
@@ -101,22 +104,10 @@ public static class DependencyInjection
                 client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
             });
 
-        // Resilience outside, authentication inside: every retry re-reads the current key.
-        client.AddStandardResilienceHandler(o =>
-            {
-                // Transient failures (network, timeouts, 408, 429 honouring Retry-After, 5xx): up to 5 retries with
-                // exponential backoff and jitter, all within 30 s. POST /users is retried too: a duplicate is adopted.
-                o.Retry.MaxRetryAttempts = 5;
-                o.Retry.UseJitter = true;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
-                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
-                // Open only when Alloy is mostly failing (a partial outage is retried through), then fail fast for 10 s.
-                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
-                o.CircuitBreaker.FailureRatio = 0.7;
-                o.CircuitBreaker.MinimumThroughput = 20;
-                o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
-            });
+        // Resilience outside, authentication inside: every retry re-reads the current key. The numbers are
+        // Alloy:Resilience (read when the pipeline is built, at the first call).
+        client.AddStandardResilienceHandler()
+            .Configure((o, sp) => AlloyResilience.Apply(sp.GetRequiredService<IOptions<HubAlloyOptions>>().Value.Resilience, o));
         client.AddHttpMessageHandler<AlloyAuthHandler>();
         client.AddHttpMessageHandler<AlloyMetricsHandler>(); // innermost: one measurement per request on the wire
 
@@ -129,7 +120,7 @@ public static class DependencyInjection
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(HangfireOptions.SectionName).Get<HangfireOptions>() ?? new HangfireOptions();
-        services.AddOptions<HangfireOptions>().Bind(configuration.GetSection(HangfireOptions.SectionName));
+        services.AddOptions<HangfireOptions>().Bind(configuration.GetSection(HangfireOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var connectionString = configuration.GetConnectionString("Hub");
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (options.Storage == JobStorageKind.SqlServer && database.Provider != DatabaseProvider.SqlServer)

@@ -1,6 +1,3 @@
-using IntegrationHub.Infrastructure.Alloy;
-using IntegrationHub.WebApi.Auth;
-using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -55,19 +52,6 @@ public static class HostingExtensions
                 p.WithOrigins(origins).WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "Content-Type").SetPreflightMaxAge(TimeSpan.FromMinutes(10));
             }
         }));
-        return services;
-    }
-
-    /// <summary>Refuses to start on a configuration that cannot work, with a message that says what to fix.</summary>
-    public static IServiceCollection AddHubOptionsValidation(this IServiceCollection services, bool sandbox)
-    {
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddOptions<AuthOptions>().ValidateOnStart();
-        services.AddOptions<AlloyClientOptions>()
-            .Validate(o => sandbox || !string.IsNullOrWhiteSpace(o.ApiKey),
-                "Alloy:ApiKey is not set. Set it (environment variable Alloy__ApiKey) or run in Development with the sandbox (Alloy:Sandbox=true).")
-            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Alloy:BaseUrl must be an absolute URL.")
-            .ValidateOnStart();
         return services;
     }
 }

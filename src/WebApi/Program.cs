@@ -41,7 +41,6 @@ if (sandbox)
 
 builder.Services.AddHubAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddHubCurrentCaller();
-builder.Services.AddHubOptionsValidation(sandbox);
 builder.Services.AddHubCors(builder.Configuration);
 builder.Services.AddHubRateLimiting(builder.Configuration);
 builder.Services.AddSingleton<AlloyWebhookReader>();

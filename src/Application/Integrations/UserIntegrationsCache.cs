@@ -1,21 +1,26 @@
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Common;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application.Integrations;
 
-/// <summary>Alloy's integrations for one user, cached briefly (the install flags change only on install).</summary>
-public sealed class UserIntegrationsCache(IAlloyClient alloy, HybridCache cache)
+/// <summary>
+/// Alloy's integrations for one user, cached briefly (the install flags change only on install) for
+/// <c>Alloy:IntegrationsCacheDuration</c>; zero asks Alloy every time.
+/// </summary>
+public sealed class UserIntegrationsCache(IAlloyClient alloy, HybridCache cache, IOptionsMonitor<HubAlloyOptions> options)
 {
-    private static readonly HybridCacheEntryOptions EntryOptions = new()
-    {
-        Expiration = TimeSpan.FromSeconds(30),
-        LocalCacheExpiration = TimeSpan.FromSeconds(30),
-    };
-
     public async Task<Result<IReadOnlyList<AlloyIntegration>>> ListAsync(AlloyEnvironment environment, string userId, CancellationToken cancellationToken)
     {
+        var duration = options.CurrentValue.IntegrationsCacheDuration;
+        if (duration <= TimeSpan.Zero)
+        {
+            return await alloy.ListIntegrationsAsync(userId, cancellationToken);
+        }
+
         var key = Key(environment, userId);
         var cached = await cache.GetOrCreateAsync(
             key,
@@ -26,7 +31,7 @@ public sealed class UserIntegrationsCache(IAlloyClient alloy, HybridCache cache)
                 // Failures are not cached: a null entry is removed below.
                 return result.IsSuccess ? result.Value.ToArray() : null;
             },
-            EntryOptions,
+            new HybridCacheEntryOptions { Expiration = duration, LocalCacheExpiration = duration },
             cancellationToken: cancellationToken);
         if (cached is not null)
         {

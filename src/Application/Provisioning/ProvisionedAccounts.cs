@@ -79,7 +79,7 @@ public sealed class ProvisionedAccounts(
 
             if (keyStatus.Rejected && (inline is null ? !account.IsDue(now) : inlineFinished))
             {
-                return AlloyErrors.KeyRejected();
+                return AlloyErrors.KeyRejected(provisioning.CurrentValue.KeyRejectedRetryDelay);
             }
 
             if (inline is null && account.IsDue(now))

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using IntegrationHub.Application.Common.Options;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Infrastructure.Alloy;
@@ -9,7 +10,7 @@ namespace IntegrationHub.Infrastructure.Alloy;
 /// configuration on every call so a rotated key takes effect without a restart. When Alloy rejects the key in
 /// use and another is configured, the request is sent once more with the other key, which is kept from then on.
 /// </summary>
-public sealed class AlloyAuthHandler(IOptionsMonitor<AlloyClientOptions> options, AlloyKeyState keyState) : DelegatingHandler
+public sealed class AlloyAuthHandler(IOptionsMonitor<HubAlloyOptions> options, AlloyKeyState keyState) : DelegatingHandler
 {
     public const string ApiVersionHeader = "x-api-version";
 
@@ -43,7 +44,7 @@ public sealed class AlloyAuthHandler(IOptionsMonitor<AlloyClientOptions> options
         return response!;
     }
 
-    private List<(string Key, bool Secondary)> KeysInOrder(AlloyClientOptions current)
+    private List<(string Key, bool Secondary)> KeysInOrder(HubAlloyOptions current)
     {
         var keys = new List<(string, bool)>(2);
         var primary = string.IsNullOrWhiteSpace(current.ApiKey) ? null : current.ApiKey.Trim();

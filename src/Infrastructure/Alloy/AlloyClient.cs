@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.Common;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
@@ -10,7 +12,8 @@ using Refit;
 namespace IntegrationHub.Infrastructure.Alloy;
 
 /// <summary>Adapts the Refit client to the Application port: Alloy's answers become results, Refit stays here.</summary>
-public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logger) : IAlloyClient
+/// <remarks>A rejected key answers with <c>Retry-After</c> = <c>Provisioning:KeyRejectedRetryDelay</c>, when provisioning tries again.</remarks>
+public sealed partial class AlloyClient(IAlloyApi api, IOptionsMonitor<ProvisioningOptions> provisioning, ILogger<AlloyClient> logger) : IAlloyClient
 {
     public async Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken)
     {
@@ -190,7 +193,7 @@ public sealed partial class AlloyClient(IAlloyApi api, ILogger<AlloyClient> logg
             var message = ReadMessage(response.Error as ApiException);
             if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return AlloyErrors.KeyRejected();
+                return AlloyErrors.KeyRejected(provisioning.CurrentValue.KeyRejectedRetryDelay);
             }
 
             if (IsTransient(status))

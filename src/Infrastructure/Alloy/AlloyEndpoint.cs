@@ -1,3 +1,4 @@
+using IntegrationHub.Application.Common.Options;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Infrastructure.Alloy;
@@ -8,7 +9,7 @@ public interface IAlloyEndpoint
     Uri BaseAddress { get; }
 }
 
-public sealed class ConfiguredAlloyEndpoint(IOptionsMonitor<AlloyClientOptions> options) : IAlloyEndpoint
+public sealed class ConfiguredAlloyEndpoint(IOptionsMonitor<HubAlloyOptions> options) : IAlloyEndpoint
 {
     public Uri BaseAddress => new(options.CurrentValue.BaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IntegrationHub.Infrastructure.Jobs;
 
 public enum JobStorageKind
@@ -11,12 +13,15 @@ public sealed class HangfireOptions
 {
     public const string SectionName = "Hangfire";
 
+    [EnumDataType(typeof(JobStorageKind))]
     public JobStorageKind Storage { get; set; } = JobStorageKind.InMemory;
 
     /// <summary>Workers in this process; 0 makes it API-only. Null: Hangfire's default.</summary>
+    [Range(0, 1000)]
     public int? WorkerCount { get; set; }
 
     /// <summary>How often delayed jobs (provisioning retries) are checked for being due.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan? SchedulePollingInterval { get; set; }
 
     /// <summary>
@@ -26,8 +31,10 @@ public sealed class HangfireOptions
     public bool PrepareSchemaIfNecessary { get; set; } = true;
 
     /// <summary>Cron of the provisioning reconciler (5 fields, or 6 with seconds first).</summary>
+    [Required]
     public string ReconcilerCron { get; set; } = "* * * * *";
 
     /// <summary>Cron of the installation sync and drift detection.</summary>
+    [Required]
     public string InstallationSyncCron { get; set; } = "*/15 * * * *";
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IntegrationHub.Infrastructure.Persistence;
 
 public enum DatabaseProvider
@@ -11,6 +13,7 @@ public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 
+    [EnumDataType(typeof(DatabaseProvider))]
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     public bool MigrateOnStartup { get; set; } = true;
@@ -19,8 +22,10 @@ public sealed class DatabaseOptions
     /// SQLite: how long a statement waits for a locked database before failing (then the API answers 503); also the
     /// command timeout, since Microsoft.Data.Sqlite retries a busy database until its command timeout.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>SQLite: how often the query planner's statistics are refreshed (<c>ANALYZE</c>), starting at start-up; zero turns it off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan AnalyzeInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -6,6 +6,7 @@ using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Tokens.IssueModalToken;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
+using IntegrationHub.Infrastructure.Persistence;
 using IntegrationHub.WebApi.Auth;
 using IntegrationHub.WebApi.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +55,8 @@ public static class BenchEndpoints
     public static IEndpointRouteBuilder MapBenchEndpoints(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Hub");
-        if (!string.Equals(configuration["Database:Provider"] ?? "Sqlite", "Sqlite", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(connectionString))
+        var provider = (configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions()).Provider;
+        if (provider != DatabaseProvider.Sqlite || string.IsNullOrWhiteSpace(connectionString))
         {
             throw new InvalidOperationException("Bench:Enabled needs Database:Provider=Sqlite and ConnectionStrings:Hub: the baselines are raw SQLite.");
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using IntegrationHub.WebApi.Auth;
@@ -11,10 +12,13 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
+    [Range(0, 1_000_000)]
     public int TenantTokenPerMinute { get; set; } = 60;
 
+    [Range(0, 1_000_000)]
     public int TenantRefreshPerMinute { get; set; } = 30;
 
+    [Range(0, 1_000_000)]
     public int ServiceKeyPerMinute { get; set; } = 6000;
 }
 
@@ -29,6 +33,8 @@ public static class RateLimitSetup
 
     public static IServiceCollection AddHubRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // The limiter's partitions are built once: the budgets are read here, at start.
         var options = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {

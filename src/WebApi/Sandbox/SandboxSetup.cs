@@ -1,5 +1,6 @@
 using IntegrationHub.AlloySandbox;
 using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Infrastructure.Alloy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,7 +17,7 @@ public static class SandboxSetup
 
     public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment)
     {
-        var options = configuration.GetSection(AlloyClientOptions.SectionName).Get<AlloyClientOptions>() ?? new AlloyClientOptions();
+        var options = configuration.GetSection(HubAlloyOptions.SectionName).Get<HubAlloyOptions>() ?? new HubAlloyOptions();
         var enabled = options.Sandbox ?? (environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.ApiKey));
         if (enabled && environment.IsProduction())
         {
@@ -32,7 +33,8 @@ public static class SandboxSetup
     {
         services.AddAlloySandbox(configuration);
         services.AddSingleton<IAlloyEndpoint, SelfHostedSandboxEndpoint>();
-        services.PostConfigure<AlloyClientOptions>(o =>
+        // Before validation (HubAlloyOptionsValidator requires a key): the sandbox's key when none is configured.
+        services.PostConfigure<HubAlloyOptions>(o =>
         {
             if (string.IsNullOrWhiteSpace(o.ApiKey))
             {

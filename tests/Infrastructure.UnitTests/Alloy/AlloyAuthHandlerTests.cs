@@ -1,4 +1,5 @@
 using System.Net;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +23,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler();
-        using var invoker = NewInvoker(new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", apiVersion: "2025-09")), inner);
+        using var invoker = NewInvoker(new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", apiVersion: "2025-09")), inner);
 
         // Act
         using var response = await invoker.SendAsync(NewRequest(), TestContext.Current.CancellationToken);
@@ -41,7 +42,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler();
-        using var invoker = NewInvoker(new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiVersion: "2025-09")), inner);
+        using var invoker = NewInvoker(new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiVersion: "2025-09")), inner);
         using var request = NewRequest();
         request.Headers.TryAddWithoutValidation(AlloyAuthHandler.ApiVersionHeader, "2019-01");
 
@@ -57,7 +58,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler();
-        using var invoker = NewInvoker(new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "  primary-key\n")), inner);
+        using var invoker = NewInvoker(new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "  primary-key\n")), inner);
 
         // Act
         using var response = await invoker.SendAsync(NewRequest(), TestContext.Current.CancellationToken);
@@ -71,7 +72,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler();
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "old-key", apiVersion: "2025-09"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "old-key", apiVersion: "2025-09"));
         using var invoker = NewInvoker(options, inner);
         using (await invoker.SendAsync(NewRequest(), TestContext.Current.CancellationToken))
         {
@@ -95,7 +96,7 @@ public sealed class AlloyAuthHandlerTests
         // Arrange
         var inner = new StubHttpHandler((request, _) => StubHttpHandler.Respond(
             request.Headers.Authorization?.Parameter == "secondary-key" ? HttpStatusCode.OK : rejection));
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
         using var invoker = NewInvoker(options, inner);
 
         // Act
@@ -117,7 +118,7 @@ public sealed class AlloyAuthHandlerTests
         var inner = new StubHttpHandler((request, _) => request.Headers.Authorization?.Parameter == "secondary-key"
             ? StubHttpHandler.Respond(HttpStatusCode.Created, """{"userId":"u-1"}""")
             : StubHttpHandler.Respond(HttpStatusCode.Unauthorized));
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
         using var http = new HttpClient(new AlloyAuthHandler(options, _keyState) { InnerHandler = inner })
         {
             BaseAddress = new Uri("https://alloy.test/"),
@@ -142,7 +143,7 @@ public sealed class AlloyAuthHandlerTests
         var accepted = "secondary-key";
         var inner = new StubHttpHandler((request, _) => StubHttpHandler.Respond(
             request.Headers.Authorization?.Parameter == accepted ? HttpStatusCode.OK : HttpStatusCode.Unauthorized));
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
         using var invoker = NewInvoker(options, inner);
         using (await invoker.SendAsync(NewRequest(), TestContext.Current.CancellationToken))
         {
@@ -165,7 +166,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler(HttpStatusCode.Unauthorized);
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
         using var invoker = NewInvoker(options, inner);
 
         // Act
@@ -183,7 +184,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler(HttpStatusCode.Unauthorized);
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "same-key", secondaryApiKey: "same-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "same-key", secondaryApiKey: "same-key"));
         using var invoker = NewInvoker(options, inner);
 
         // Act
@@ -201,7 +202,7 @@ public sealed class AlloyAuthHandlerTests
         // Arrange
         var inner = new StubHttpHandler((request, _) => StubHttpHandler.Respond(
             request.Headers.Authorization?.Parameter == "fixed-key" ? HttpStatusCode.OK : HttpStatusCode.Unauthorized));
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "revoked-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "revoked-key"));
         using var invoker = NewInvoker(options, inner);
         using (await invoker.SendAsync(NewRequest(), TestContext.Current.CancellationToken))
         {
@@ -228,7 +229,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler();
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: apiKey, secondaryApiKey: secondaryApiKey));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: apiKey, secondaryApiKey: secondaryApiKey));
         using var invoker = NewInvoker(options, inner);
         using var request = NewRequest();
 
@@ -250,7 +251,7 @@ public sealed class AlloyAuthHandlerTests
     {
         // Arrange
         var inner = new StubHttpHandler(status);
-        var options = new TestOptionsMonitor<AlloyClientOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
+        var options = new TestOptionsMonitor<HubAlloyOptions>(NewOptions(apiKey: "primary-key", secondaryApiKey: "secondary-key"));
         using var invoker = NewInvoker(options, inner);
 
         // Act
@@ -262,14 +263,14 @@ public sealed class AlloyAuthHandlerTests
         _keyState.Rejected.ShouldBeFalse();
     }
 
-    private HttpMessageInvoker NewInvoker(TestOptionsMonitor<AlloyClientOptions> options, StubHttpHandler inner) =>
+    private HttpMessageInvoker NewInvoker(TestOptionsMonitor<HubAlloyOptions> options, StubHttpHandler inner) =>
         new(new AlloyAuthHandler(options, _keyState) { InnerHandler = inner });
 
     private static HttpRequestMessage NewRequest() => new(HttpMethod.Get, "https://alloy.test/users/user-1");
 
-    private static AlloyClientOptions NewOptions(
+    private static HubAlloyOptions NewOptions(
         string? apiKey = "primary-key",
         string? secondaryApiKey = null,
-        string apiVersion = AlloyClientOptions.DefaultApiVersion) =>
+        string apiVersion = HubAlloyOptions.DefaultApiVersion) =>
         new() { ApiKey = apiKey, SecondaryApiKey = secondaryApiKey, ApiVersion = apiVersion };
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
@@ -145,6 +146,23 @@ public sealed class AlloyClientTests
         // Assert
         result.IsSuccess.ShouldBeTrue();
         result.Value.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(7)]
+    public async Task FindUserAsync_WhenKeyRejected_ShouldAskToRetryAfterTheConfiguredKeyRejectedRetryDelay(int seconds)
+    {
+        // Arrange
+        var provisioning = new ProvisioningOptions { KeyRejectedRetryDelay = TimeSpan.FromSeconds(seconds) };
+        var client = NewClient(new StubHttpHandler(HttpStatusCode.Unauthorized), provisioning);
+
+        // Act
+        var result = await client.FindUserAsync("hub-acme", TestContext.Current.CancellationToken);
+
+        // Assert
+        result.Error.ShouldNotBeNull();
+        result.Error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(seconds));
     }
 
     [Fact]
@@ -377,10 +395,10 @@ public sealed class AlloyClientTests
         result.Error.Code.ShouldBe(AlloyErrors.RejectedCode);
     }
 
-    private static AlloyClient NewClient(StubHttpHandler handler)
+    private static AlloyClient NewClient(StubHttpHandler handler, ProvisioningOptions? provisioning = null)
     {
         var http = new HttpClient(handler) { BaseAddress = new Uri("https://alloy.test/") };
         var api = RestService.ForGenerated<IAlloyApi>(http, AlloyJsonContext.Default);
-        return new AlloyClient(api, NullLogger<AlloyClient>.Instance);
+        return new AlloyClient(api, new TestOptionsMonitor<ProvisioningOptions>(provisioning ?? new ProvisioningOptions()), NullLogger<AlloyClient>.Instance);
     }
 }

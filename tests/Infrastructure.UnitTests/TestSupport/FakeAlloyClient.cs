@@ -4,18 +4,21 @@ using IntegrationHub.Domain.Common;
 namespace IntegrationHub.Infrastructure.UnitTests.TestSupport;
 
 /// <summary>
-/// An <see cref="IAlloyClient"/> whose token minting is scripted by the test; the other calls are not used by the
-/// code under test and fail loudly if they are.
+/// An <see cref="IAlloyClient"/> whose token minting is scripted by the test and whose integration list is counted;
+/// the other calls are not used by the code under test and fail loudly if they are.
 /// </summary>
 internal sealed class FakeAlloyClient : IAlloyClient
 {
     private int _tokenCalls;
+    private int _integrationCalls;
 
     /// <summary>What a token call does; by default it mints a distinct token per call.</summary>
     public Func<string, int, CancellationToken, Task<Result<string>>> OnCreateUserToken { get; set; } =
         (userId, call, _) => Task.FromResult(Result<string>.Success($"token-{userId}-{call}"));
 
     public int TokenCalls => Volatile.Read(ref _tokenCalls);
+
+    public int IntegrationCalls => Volatile.Read(ref _integrationCalls);
 
     public List<CancellationToken> TokenCallTokens { get; } = [];
 
@@ -45,8 +48,12 @@ internal sealed class FakeAlloyClient : IAlloyClient
     public Task<Result<IReadOnlyList<AlloyUser>>> ListUsersAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public Task<Result<IReadOnlyList<AlloyIntegration>>> ListIntegrationsAsync(string userId, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    public Task<Result<IReadOnlyList<AlloyIntegration>>> ListIntegrationsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var call = Interlocked.Increment(ref _integrationCalls);
+        IReadOnlyList<AlloyIntegration> integrations = [new($"integration-{call}", "Slack", null, null, Installed: false, [])];
+        return Task.FromResult(Result<IReadOnlyList<AlloyIntegration>>.Success(integrations));
+    }
 
     public Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException();

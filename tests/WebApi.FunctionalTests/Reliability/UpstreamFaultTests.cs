@@ -85,6 +85,33 @@ public sealed class UpstreamFaultTests
     }
 
     [Fact]
+    public async Task TokenRequest_WhenAlloyResilienceAllowsOneRetry_ShouldCallAlloyTwiceAndAnswer503()
+    {
+        // Arrange: one retry instead of the default five.
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Tokens:ReuseWindow"] = "00:00:00",
+            ["Alloy:Resilience:MaxRetryAttempts"] = "1",
+            ["Alloy:Resilience:RetryDelay"] = "00:00:00.050",
+        });
+        var service = hub.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("one-retry");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "One Retry" })).Dispose();
+        await Eventually.UntilAsync(() => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned");
+        await hub.Sandbox.SetFaultsAsync(new { scripted = new[] { new { method = "GET", path = "/users/{uid}/token", status = 500, times = 10 } } });
+        var before = await hub.Sandbox.CallsAsync(TokenCalls);
+
+        // Act
+        using var response = await service.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+
+        // Assert
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("type").GetString().ShouldBe("/problems/alloy-unavailable");
+        (await hub.Sandbox.CallsAsync(TokenCalls) - before).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task TokenRequest_WhenAlloyIsDown_ShouldAnswer503QuicklyAndTheCircuitBreakerShouldStopCallingAlloy()
     {
         // Arrange

@@ -67,6 +67,34 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task TokenRequest_WhenAlloyRejectsTheKey_ShouldAnswerRetryAfterTheConfiguredKeyRejectedRetryDelay()
+    {
+        // Arrange: a tenant provisioned with the old key, then Alloy accepts only the new one.
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Alloy:ApiKey"] = OldKey,
+            ["AlloySandbox:Keys:0:Key"] = OldKey,
+            ["AlloySandbox:Keys:0:Environment"] = "Development",
+            ["Provisioning:KeyRejectedRetryDelay"] = "00:00:07",
+            ["Tokens:ReuseWindow"] = "00:00:00",
+        });
+        var service = hub.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("retry-after-key");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Retry After Key" })).Dispose();
+        await WaitForAsync(service, tenantId, t => State(t) == "Provisioned");
+        hub.Reconfigure(new Dictionary<string, string?> { ["AlloySandbox:Keys:0:Key"] = NewKey });
+
+        // Act
+        using var token = await service.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+
+        // Assert
+        var problem = await token.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("type").GetString().ShouldBe("/problems/alloy-key-rejected");
+        token.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
     public async Task SecondaryKey_WhenThePrimaryIsRejected_ShouldBeUsedAndReported()
     {
         // Arrange: the primary was revoked; the secondary is the valid one.

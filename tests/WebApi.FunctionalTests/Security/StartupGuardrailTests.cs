@@ -15,6 +15,11 @@ public sealed class StartupGuardrailTests
         { "Development", "Auth:ServiceKeys:0:Sha256", "not-a-hash", "Auth:ServiceKeys:0:Sha256 must be the lowercase hex SHA-256" },
         { "Development", "Auth:ServiceKeys:0:Roles:0", "superuser", "Auth:ServiceKeys:0:Roles must list 'service' and/or 'admin'" },
         { "Development", "Auth:Jwt:Audience", "", "Auth:Jwt:Issuer and Auth:Jwt:Audience are required" },
+        { "Development", "Alloy:Resilience:AttemptTimeout", "00:00:30", "Alloy:Resilience:TotalRequestTimeout (00:00:30) must be longer than Alloy:Resilience:AttemptTimeout" },
+        { "Development", "Alloy:IntegrationsCacheDuration", "-00:00:01", "Alloy:IntegrationsCacheDuration: " },
+        { "Development", "Tokens:ReuseWindow", "-00:00:01", "ReuseWindow must be between" },
+        { "Development", "RateLimits:ServiceKeyPerMinute", "-1", "ServiceKeyPerMinute must be between" },
+        { "Development", "Sync:DriftGuardRatio", "2", "DriftGuardRatio must be between" },
     };
 
     [Theory]

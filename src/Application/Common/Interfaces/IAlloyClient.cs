@@ -75,9 +75,10 @@ public static class AlloyErrors
     public static Error Unavailable(string message, TimeSpan? retryAfter = null) =>
         new(UnavailableCode, message, ErrorType.Unavailable) { RetryAfter = retryAfter ?? TimeSpan.FromSeconds(5) };
 
-    public static Error KeyRejected() =>
+    /// <param name="retryAfter">When to try again: <c>Provisioning:KeyRejectedRetryDelay</c>, when provisioning tries again too.</param>
+    public static Error KeyRejected(TimeSpan retryAfter) =>
         new(KeyRejectedCode, "Alloy API key rejected: the configured key is wrong or was revoked.", ErrorType.UpstreamKeyRejected)
         {
-            RetryAfter = TimeSpan.FromSeconds(30),
+            RetryAfter = retryAfter,
         };
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IntegrationHub.Application.Common.Options;
 
 /// <summary>What to do when an account's Alloy user no longer exists in Alloy.</summary>
@@ -15,13 +17,16 @@ public sealed class SyncOptions
 {
     public const string SectionName = "Sync";
 
+    [EnumDataType(typeof(DriftPolicy))]
     public DriftPolicy DriftPolicy { get; set; } = DriftPolicy.Reprovision;
 
     /// <summary>
     /// If more than this share of the provisioned accounts (and more than <see cref="DriftGuardMinimum"/>) look
     /// missing in one run, nothing is changed: that is a wrong key or environment, not users deleted one by one.
     /// </summary>
+    [Range(0.0, 1.0)]
     public double DriftGuardRatio { get; set; } = 0.2;
 
+    [Range(0, int.MaxValue)]
     public int DriftGuardMinimum { get; set; } = 5;
 }
