@@ -1,6 +1,7 @@
 using System.Net;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
+using IntegrationHub.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Infrastructure.UnitTests.Alloy;
