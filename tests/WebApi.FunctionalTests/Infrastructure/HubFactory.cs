@@ -68,7 +68,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    public SandboxControl Sandbox => new(CreateClient());
+    public SandboxClient Sandbox => new(CreateClient(), SandboxClient.MountedRoot);
 
     private HttpClient WithHeader(string name, string value)
     {
