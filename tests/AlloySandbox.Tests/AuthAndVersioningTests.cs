@@ -1,6 +1,7 @@
 using System.Net;
 using IntegrationHub.AlloySandbox.Tests.Support;
-using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
+using static IntegrationHub.AlloySandbox.Tests.Support.SandboxAssertions;
+using static IntegrationHub.TestSupport.SandboxClient;
 
 namespace IntegrationHub.AlloySandbox.Tests;
 
@@ -27,7 +28,7 @@ public sealed class AuthAndVersioningTests
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "users");
-        request.Headers.TryAddWithoutValidation("Authorization", "bearer " + DevKey);
+        request.Headers.TryAddWithoutValidation("Authorization", "bearer " + DevelopmentKey);
         request.Headers.Add("x-api-version", ApiVersion);
 
         // Act
@@ -49,7 +50,7 @@ public sealed class AuthAndVersioningTests
 
         // Act
         using var configured = await host.Client.PostAsync("users", new { username = "p" }, key: "my-prod-key");
-        using var defaultKey = await host.Client.GetAsync("users", DevKey);
+        using var defaultKey = await host.Client.GetAsync("users", DevelopmentKey);
 
         // Assert
         configured.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -64,12 +65,12 @@ public sealed class AuthAndVersioningTests
     {
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
-        var prodUserId = await host.Client.CreateUserAsync("shared-name", key: ProdKey);
+        var prodUserId = await host.Client.CreateUserAsync("shared-name", key: ProductionKey);
 
         // Act
-        using var devById = await host.Client.GetAsync($"users/{prodUserId}", DevKey);
-        using var devList = await host.Client.GetAsync("users", DevKey);
-        var devUserId = await host.Client.CreateUserAsync("shared-name", key: DevKey);
+        using var devById = await host.Client.GetAsync($"users/{prodUserId}", DevelopmentKey);
+        using var devList = await host.Client.GetAsync("users", DevelopmentKey);
+        var devUserId = await host.Client.CreateUserAsync("shared-name", key: DevelopmentKey);
 
         // Assert
         await ShouldBeErrorAsync(devById, HttpStatusCode.NotFound, "User not found");
@@ -85,13 +86,13 @@ public sealed class AuthAndVersioningTests
     {
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
-        var prodUserId = await host.Client.CreateUserAsync("prod-user", key: ProdKey);
-        var installationId = await host.Client.InstallAsync(prodUserId, "Slack", key: ProdKey);
+        var prodUserId = await host.Client.CreateUserAsync("prod-user", key: ProductionKey);
+        var installationId = await host.Client.InstallAsync(prodUserId, "Slack", key: ProductionKey);
 
         // Act
-        using var devList = await host.Client.GetAsync("installations", DevKey);
-        using var devGet = await host.Client.GetAsync($"installations/{installationId}", DevKey);
-        using var prodList = await host.Client.GetAsync("installations", ProdKey);
+        using var devList = await host.Client.GetAsync("installations", DevelopmentKey);
+        using var devGet = await host.Client.GetAsync($"installations/{installationId}", DevelopmentKey);
+        using var prodList = await host.Client.GetAsync("installations", ProductionKey);
 
         // Assert
         (await ReadJsonAsync(devList, HttpStatusCode.OK)).GetProperty("data").GetArrayLength().ShouldBe(0);

@@ -97,10 +97,10 @@ public sealed class ModalPageTests
         }, key: null, userToken: token);
 
         // Assert
-        var body = await SandboxClient.ReadJsonAsync(response, HttpStatusCode.OK);
+        var body = await SandboxAssertions.ReadJsonAsync(response, HttpStatusCode.OK);
         body.GetProperty("workflowIds").EnumerateArray().Select(w => w.GetString()).ShouldBe([SlackWorkflowId]);
         using var list = await host.Client.GetAsync($"installations?userId={userId}");
-        var installations = (await SandboxClient.ReadJsonAsync(list, HttpStatusCode.OK)).GetProperty("data");
+        var installations = (await SandboxAssertions.ReadJsonAsync(list, HttpStatusCode.OK)).GetProperty("data");
         installations.GetArrayLength().ShouldBe(1);
         installations[0].GetProperty("installationId").GetString().ShouldBe(body.GetProperty("installationId").GetString());
         installations[0].GetProperty("integrationId").GetString().ShouldBe(SlackId);
@@ -123,9 +123,9 @@ public sealed class ModalPageTests
         }, key: null, userToken: token);
 
         // Assert
-        (await SandboxClient.ReadJsonAsync(response, HttpStatusCode.BadRequest)).GetProperty("message").GetString().ShouldBe("channel is required");
+        (await SandboxAssertions.ReadJsonAsync(response, HttpStatusCode.BadRequest)).GetProperty("message").GetString().ShouldBe("channel is required");
         using var list = await host.Client.GetAsync($"installations?userId={userId}");
-        (await SandboxClient.ReadJsonAsync(list, HttpStatusCode.OK)).GetProperty("data").GetArrayLength().ShouldBe(0);
+        (await SandboxAssertions.ReadJsonAsync(list, HttpStatusCode.OK)).GetProperty("data").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class ModalPageTests
         using var response = await host.Client.SendAsync(HttpMethod.Post, "forge-install/connect", new { integrationId = SlackId }, key: null);
 
         // Assert
-        (await SandboxClient.ReadJsonAsync(response, HttpStatusCode.Unauthorized)).GetProperty("message").GetString().ShouldBe("Unauthorized");
+        (await SandboxAssertions.ReadJsonAsync(response, HttpStatusCode.Unauthorized)).GetProperty("message").GetString().ShouldBe("Unauthorized");
     }
 
     [Fact]
@@ -173,9 +173,9 @@ public sealed class ModalPageTests
         var html = await page.Content.ReadAsStringAsync();
         html.ShouldContain("Connect Slack");
         html.ShouldContain("connectionStatus: \"success\", credentialId: result.credentialId");
-        var credentialId = (await SandboxClient.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("credentialId").GetString();
+        var credentialId = (await SandboxAssertions.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("credentialId").GetString();
         using var credentials = await host.Client.GetAsync($"credentials/users/{userId}");
-        var stored = (await SandboxClient.ReadJsonAsync(credentials, HttpStatusCode.OK)).GetProperty("data");
+        var stored = (await SandboxAssertions.ReadJsonAsync(credentials, HttpStatusCode.OK)).GetProperty("data");
         stored.EnumerateArray().ShouldContain(c => c.GetProperty("credentialId").GetString() == credentialId && c.GetProperty("type").GetString() == "slack");
     }
 
@@ -191,7 +191,7 @@ public sealed class ModalPageTests
         using var stats = await host.Client.GetAsync("_sandbox/stats", key: null);
 
         // Assert
-        var calls = (await SandboxClient.ReadJsonAsync(stats, HttpStatusCode.OK)).GetProperty("calls");
+        var calls = (await SandboxAssertions.ReadJsonAsync(stats, HttpStatusCode.OK)).GetProperty("calls");
         calls.GetProperty("GET /forge-install").GetInt32().ShouldBe(1);
         calls.TryGetProperty("POST /forge-install/connect", out _).ShouldBeFalse();
     }

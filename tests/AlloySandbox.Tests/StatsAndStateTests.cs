@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationHub.AlloySandbox.Tests.Support;
-using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
+using static IntegrationHub.AlloySandbox.Tests.Support.SandboxAssertions;
+using static IntegrationHub.TestSupport.SandboxClient;
 
 namespace IntegrationHub.AlloySandbox.Tests;
 
@@ -55,7 +56,7 @@ public sealed class StatsAndStateTests
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
         await host.Client.CreateUserAsync("dev");
-        await host.Client.CreateUserAsync("prod", key: ProdKey);
+        await host.Client.CreateUserAsync("prod", key: ProductionKey);
         using var put = await host.Client.PutFaultsAsync(new { rateLimitRate = 1.0 });
 
         // Act
@@ -77,7 +78,7 @@ public sealed class StatsAndStateTests
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
         await host.Client.CreateUserAsync("dev-one");
-        await host.Client.CreateUserAsync("prod-one", key: ProdKey);
+        await host.Client.CreateUserAsync("prod-one", key: ProductionKey);
 
         // Act
         using var response = await host.Client.Http.GetAsync("_sandbox/users?environment=Production", TestContext.Current.CancellationToken);
@@ -103,7 +104,7 @@ public sealed class StatsAndStateTests
             await using (var first = await SandboxHost.StartMountedAsync(configuration))
             {
                 devUserId = await first.Client.CreateUserAsync("survivor");
-                prodUserId = await first.Client.CreateUserAsync("prod-survivor", key: ProdKey);
+                prodUserId = await first.Client.CreateUserAsync("prod-survivor", key: ProductionKey);
                 installationId = await first.Client.InstallAsync(devUserId, "Slack");
                 token = await first.Client.GetTokenAsync(devUserId);
             }
@@ -111,7 +112,7 @@ public sealed class StatsAndStateTests
             // Act
             await using var second = await SandboxHost.StartMountedAsync(configuration);
             using var byName = await second.Client.GetAsync("users/survivor");
-            using var prod = await second.Client.GetAsync($"users/{prodUserId}", ProdKey);
+            using var prod = await second.Client.GetAsync($"users/{prodUserId}", ProductionKey);
             using var installation = await second.Client.GetAsync($"installations/{installationId}");
             using var withToken = await second.Client.SendAsync(HttpMethod.Get, "integrations", key: null, userToken: token);
             using var duplicate = await second.Client.PostAsync("users", new { username = "survivor" });

@@ -6,7 +6,8 @@ using System.Text.Json;
 using IntegrationHub.AlloySandbox.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
+using static IntegrationHub.AlloySandbox.Tests.Support.SandboxAssertions;
+using static IntegrationHub.TestSupport.SandboxClient;
 
 namespace IntegrationHub.AlloySandbox.Tests;
 
@@ -96,9 +97,9 @@ public sealed class TokenTests
     {
         // Arrange
         await using var host = await SandboxHost.StartMountedAsync();
-        var userId = await host.Client.CreateUserAsync("prod-browser", key: ProdKey);
-        await host.Client.InstallAsync(userId, "Slack", key: ProdKey);
-        var token = await host.Client.GetTokenAsync(userId, key: ProdKey);
+        var userId = await host.Client.CreateUserAsync("prod-browser", key: ProductionKey);
+        await host.Client.InstallAsync(userId, "Slack", key: ProductionKey);
+        var token = await host.Client.GetTokenAsync(userId, key: ProductionKey);
         const string workflowId = "65f1a0c2e4b0a1b2c3d4e531";
 
         // Act
@@ -106,7 +107,7 @@ public sealed class TokenTests
 
         // Assert
         (await ReadJsonAsync(deactivated, HttpStatusCode.OK)).GetProperty("deactivated").GetBoolean().ShouldBeTrue();
-        using var workflow = await host.Client.GetAsync($"workflows/{workflowId}?userId={userId}", ProdKey);
+        using var workflow = await host.Client.GetAsync($"workflows/{workflowId}?userId={userId}", ProductionKey);
         var data = (await ReadJsonAsync(workflow, HttpStatusCode.OK)).GetProperty("data");
         data.GetProperty("installed").GetBoolean().ShouldBeTrue();
         data.GetProperty("active").GetBoolean().ShouldBeFalse();

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationHub.AlloySandbox.Tests.Support;
-using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
+using static IntegrationHub.AlloySandbox.Tests.Support.SandboxAssertions;
+using static IntegrationHub.TestSupport.SandboxClient;
 
 namespace IntegrationHub.AlloySandbox.Tests;
 

@@ -6,7 +6,8 @@ using System.Text.Json;
 using IntegrationHub.AlloySandbox.Tests.Support;
 using IntegrationHub.AlloySandbox.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
-using static IntegrationHub.AlloySandbox.Tests.Support.SandboxClient;
+using static IntegrationHub.AlloySandbox.Tests.Support.SandboxAssertions;
+using static IntegrationHub.TestSupport.SandboxClient;
 
 namespace IntegrationHub.AlloySandbox.Tests;
 

@@ -43,7 +43,7 @@ public sealed class HubCrashTests
         {
             // Arrange: Alloy (never killed) answers after AlloyLatency, so that kills land while calls are in flight.
             sandbox = await SandboxProcess.StartAsync(log, cancellationToken);
-            await sandbox.SetFaultsAsync(new { latencyMs = (int)AlloyLatency.TotalMilliseconds }, cancellationToken);
+            await sandbox.Client.SetFaultsAsync(new { latencyMs = (int)AlloyLatency.TotalMilliseconds }, cancellationToken);
             hub = new HubProcess(Path.Combine(folder, "hub.db"), sandbox.BaseAddress, log, HubSettings());
             var firstStart = await hub.StartAsync(cancellationToken);
             using var service = hub.CreateClient(HubProcess.ServiceKey);
@@ -59,8 +59,8 @@ public sealed class HubCrashTests
             await signups;
             var tenants = await WaitUntilSettledAsync(admin, cancellationToken);
             var converged = clock.Elapsed - (kills[^1].At + kills[^1].Restart);
-            var users = (await sandbox.UsersAsync(cancellationToken)).Where(u => u.Username.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-            var stats = await sandbox.StatsAsync(cancellationToken);
+            var users = await sandbox.Client.UsersAsync(prefix, cancellationToken);
+            var stats = await sandbox.Client.StatsAsync(cancellationToken);
             output?.WriteLine(Summary(driver, tenants, users, stats, converged, clock.Elapsed));
 
             // Assert
@@ -112,20 +112,19 @@ public sealed class HubCrashTests
             {
                 var threshold = random.Next(SignupParallelism, TenantCount * 2 / 3);
                 trigger = $"{threshold} signups";
-                await Eventually.UntilAsync(
-                    _ => Task.FromResult(driver.Completed), c => c >= threshold, TimeSpan.FromSeconds(60),
-                    $"{threshold} signups answered", cancellationToken, TimeSpan.FromMilliseconds(5));
+                await Poll.UntilAsync(
+                    () => driver.Completed >= threshold, $"{threshold} signups answered", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(5), cancellationToken);
             }
             else
             {
-                var users = (await sandbox.StatsAsync(cancellationToken)).DevelopmentUsers;
+                var users = (await sandbox.Client.StatsAsync(cancellationToken)).DevelopmentUsers;
                 var target = users + random.Next(1, Math.Max(2, (TenantCount - users) / 2));
                 var pause = TimeSpan.FromMilliseconds(random.Next(300, 1500));
                 var up = Stopwatch.StartNew();
                 while (up.Elapsed < pause && users < target)
                 {
                     await Task.Delay(10, cancellationToken); // the random moment is the experiment, not a wait for a condition
-                    users = (await sandbox.StatsAsync(cancellationToken)).DevelopmentUsers;
+                    users = (await sandbox.Client.StatsAsync(cancellationToken)).DevelopmentUsers;
                 }
 
                 trigger = users < target ? $"{pause.TotalMilliseconds} ms up" : $"{target} users, {up.ElapsedMilliseconds} ms";
@@ -133,7 +132,7 @@ public sealed class HubCrashTests
 
             // A kill with fewer Alloy users than tenants certainly interrupted provisioning.
             var signupsCompleted = driver.Completed;
-            var alloyUsers = (await sandbox.StatsAsync(cancellationToken)).DevelopmentUsers;
+            var alloyUsers = (await sandbox.Client.StatsAsync(cancellationToken)).DevelopmentUsers;
             var at = clock.Elapsed;
             hub.Kill();
             var restart = await hub.StartAsync(cancellationToken);
@@ -156,13 +155,13 @@ public sealed class HubCrashTests
     {
         try
         {
-            return await Eventually.UntilAsync(
+            return await Poll.UntilAsync(
                 ct => admin.TenantsAsync(ct),
                 t => t.Count(x => x.State == "Provisioned") == TenantCount || t.Any(x => x.State == "Failed"),
-                ConvergenceTimeout,
                 $"all {TenantCount} tenants Provisioned",
-                cancellationToken,
-                TimeSpan.FromMilliseconds(250));
+                ConvergenceTimeout,
+                TimeSpan.FromMilliseconds(250),
+                cancellationToken);
         }
         catch (TimeoutException ex)
         {

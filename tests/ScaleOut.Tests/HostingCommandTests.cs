@@ -142,7 +142,7 @@ public sealed class HostingCommandTests : IDisposable
         using var response = await client.SendAsync(request, ct);
         var line = await Poll.UntilAsync(
             () => Task.FromResult(hub.OutputLines.FirstOrDefault(l => l.Contains(traceId, StringComparison.Ordinal) && l.Contains("/api/tenants/no-such-tenant", StringComparison.Ordinal))),
-            l => l is not null, TimeSpan.FromSeconds(10), "the request's log line", ct);
+            l => l is not null, "the request's log line", TimeSpan.FromSeconds(10), cancellationToken: ct);
 
         // Assert: one JSON object per line (Serilog's compact format) carrying @tr (trace id) and @sp (span id).
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);

@@ -47,7 +47,7 @@ public sealed class SplitRoleTests : IDisposable
         }));
         await api.WaitUntilHealthyAsync("/health/ready", cancellationToken: ct);
         using var service = api.CreateClient(ServiceKey);
-        var sandbox = new SandboxProbe(api.CreateClient());
+        using var sandbox = new SandboxClient(api.CreateClient(), SandboxClient.MountedRoot);
 
         // Act 1: tenants sign up while no worker exists anywhere.
         var early = await SignUpAsync(service, "early", 5, ct);
@@ -81,7 +81,7 @@ public sealed class SplitRoleTests : IDisposable
         foreach (var tenantId in early.Concat(late))
         {
             var tenant = await HubScenarios.WaitForStateAsync(service, tenantId, "Provisioned", ct, TimeSpan.FromSeconds(60));
-            var users = await sandbox.UsersAsync(tenantId, ct);
+            var users = await sandbox.UsersAsync(tenantId, cancellationToken: ct);
             users.Count.ShouldBe(1, $"Alloy users of {tenantId}");
             users[0].UserId.ShouldBe(HubScenarios.UserIdOf(tenant));
         }

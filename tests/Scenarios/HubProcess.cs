@@ -70,33 +70,35 @@ public sealed class HubProcess : IAsyncDisposable
     {
         using var client = CreateClient();
         client.Timeout = TimeSpan.FromSeconds(2);
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before {path} answered.\n{Output}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(path, cancellationToken);
-                if (response.IsSuccessStatusCode)
+            await Poll.UntilAsync(
+                async ct =>
                 {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Not listening yet.
-            }
+                    if (_process.HasExited)
+                    {
+                        throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before {path} answered.\n{Output}");
+                    }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Name}: {path} did not answer 2xx in time.\n{Output}");
-            }
-
-            await Task.Delay(200, cancellationToken);
+                    try
+                    {
+                        using var response = await client.GetAsync(path, ct);
+                        return (Healthy: response.IsSuccessStatusCode, Seen: $"{(int)response.StatusCode}");
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                    {
+                        return (Healthy: false, Seen: ex.GetType().Name + ": " + ex.Message); // not listening yet
+                    }
+                },
+                answer => answer.Healthy,
+                $"{Name}: {path} to answer 2xx",
+                timeout ?? TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200),
+                cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{Output}", ex);
         }
     }
 

@@ -55,7 +55,7 @@ public static class HubScenarios
         var integrations = await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/integrations", cancellationToken);
         var shopify = integrations.GetProperty("items").EnumerateArray().First(i => i.GetProperty("name").GetString() == "Shopify");
         var integrationId = shopify.GetProperty("integrationId").GetString()!;
-        var installationId = await hub.Sandbox.InstallAsync(userId, integrationId, cancellationToken);
+        var installationId = await hub.Sandbox.InstallAsync(userId, integrationId, cancellationToken: cancellationToken);
         using (var refresh = await service.PostAsync($"/api/tenants/{tenantId}/installations/refresh", null, cancellationToken))
         {
             refresh.StatusCode.ShouldBe(HttpStatusCode.OK, await refresh.Content.ReadAsStringAsync(cancellationToken));
@@ -217,7 +217,7 @@ public static class HubScenarios
         var integrationIds = integrations.GetProperty("items").EnumerateArray().Take(2).Select(i => i.GetProperty("integrationId").GetString()!).ToList();
         foreach (var integrationId in integrationIds)
         {
-            await hub.Sandbox.InstallAsync(userId, integrationId, cancellationToken);
+            await hub.Sandbox.InstallAsync(userId, integrationId, cancellationToken: cancellationToken);
         }
 
         (await service.PostAsync($"/api/tenants/{tenantId}/installations/refresh", null, cancellationToken)).Dispose();
@@ -254,11 +254,11 @@ public static class HubScenarios
 
     public static Task<JsonElement> WaitForStateAsync(HttpClient client, string tenantId, string state, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         Poll.UntilAsync(
-            () => GetTenantAsync(client, tenantId, cancellationToken),
+            ct => GetTenantAsync(client, tenantId, ct),
             t => StateOf(t) == state,
-            timeout ?? ProvisioningTimeout,
             $"tenant {tenantId} to be {state}",
-            cancellationToken);
+            timeout ?? ProvisioningTimeout,
+            cancellationToken: cancellationToken);
 
     public static string StateOf(JsonElement tenant) => tenant.GetProperty("alloy").GetProperty("state").GetString()!;
 

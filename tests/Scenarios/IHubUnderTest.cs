@@ -13,7 +13,7 @@ public interface IHubUnderTest
     HttpClient CreateAdminClient();
 
     /// <summary>The Alloy sandbox the hub is configured to call.</summary>
-    SandboxProbe Sandbox { get; }
+    SandboxClient Sandbox { get; }
 
     /// <summary>The hub's root services (create a scope to use scoped ones).</summary>
     IServiceProvider Services { get; }

@@ -4,4 +4,3 @@ using IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 // state, and the assertions that count upstream calls need the sandbox to themselves, so tests run one at a time
 // (xunit.runner.json: parallelizeTestCollections false).
 [assembly: AssemblyFixture(typeof(HubFactory))]
-[assembly: TestCollectionOrderer(typeof(LastCollectionOrderer))]

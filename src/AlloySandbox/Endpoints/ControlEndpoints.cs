@@ -15,6 +15,11 @@ internal static class ControlEndpoints
         control.MapGet("/faults", GetFaults);
         control.MapPut("/faults", PutFaults);
         control.MapDelete("/faults", DeleteFaults);
+        // The gate (for tests that order concurrent callers): PUT {method, path, times, afterHandling} holds the next
+        // `times` matching Alloy calls until DELETE opens it; GET shows what it holds and how many calls wait at it.
+        control.MapGet("/gate", GetGate);
+        control.MapPut("/gate", CloseGate);
+        control.MapDelete("/gate", OpenGate);
         control.MapPost("/reset", Reset);
         control.MapGet("/users", Users);
     }
@@ -45,11 +50,34 @@ internal static class ControlEndpoints
         return SandboxResults.Ok(faults.Current);
     }
 
-    /// <summary>Clears all data (both environments), faults and counters; the token signing key stays.</summary>
+    public static IResult GetGate(FaultInjector faults) => SandboxResults.Ok(faults.Gate);
+
+    public static async Task<IResult> CloseGate(HttpContext http, FaultInjector faults)
+    {
+        var body = await RequestBody.ReadAsync<GateSettings>(http.Request);
+        if (!body.IsSuccess)
+        {
+            return SandboxResults.Error(body.Error);
+        }
+
+        return faults.CloseGate(body.Value ?? new GateSettings()) is { } problem
+            ? SandboxResults.Error(ApiError.BadRequest(problem))
+            : SandboxResults.Ok(faults.Gate);
+    }
+
+    /// <summary>Opens the gate: the calls it holds go on.</summary>
+    public static IResult OpenGate(FaultInjector faults)
+    {
+        faults.OpenGate();
+        return SandboxResults.Ok(faults.Gate);
+    }
+
+    /// <summary>Clears all data (both environments), faults, the gate and counters; the token signing key stays.</summary>
     public static async Task<IResult> Reset(SandboxState state, FaultInjector faults, CallCounter calls)
     {
         await state.ResetAsync();
         faults.Clear();
+        faults.OpenGate();
         calls.Clear();
         return SandboxResults.Ok(SuccessResponse.True);
     }

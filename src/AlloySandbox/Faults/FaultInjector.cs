@@ -8,12 +8,30 @@ namespace IntegrationHub.AlloySandbox.Faults;
 /// <param name="AfterHandling">Whether the real handler runs before the failure replaces its response.</param>
 internal readonly record struct FaultDecision(ApiError? Failure, bool AfterHandling);
 
+/// <summary>A call the gate holds: <see cref="FaultInjector.WaitAtGateAsync"/> it before or after the handler runs.</summary>
+internal sealed class GateTicket
+{
+    internal GateTicket(object state, bool afterHandling, Task opened)
+    {
+        State = state;
+        AfterHandling = afterHandling;
+        Opened = opened;
+    }
+
+    public bool AfterHandling { get; }
+
+    internal object State { get; }
+
+    internal Task Opened { get; }
+}
+
 /// <summary>Holds the current fault settings and decides, call by call, whether to fail.</summary>
 internal sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private FaultSettings _settings;
     private List<ScriptedState> _scripted;
+    private GateState? _closedGate;
 
     public FaultInjector(IOptions<AlloySandboxOptions> options)
     {
@@ -73,6 +91,89 @@ internal sealed class FaultInjector
 
     public void Clear() => Apply(FaultSettings.None);
 
+    /// <summary>The gate as it stands: what it holds and how many calls wait at it.</summary>
+    public GateStatus Gate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closedGate is { } closed
+                    ? new GateStatus(true, closed.Settings, closed.Remaining, closed.Held)
+                    : new GateStatus(false, null, 0, 0);
+            }
+        }
+    }
+
+    /// <summary>Closes the gate on the calls <paramref name="settings"/> describe (opening any earlier one); returns the problem when they are invalid.</summary>
+    public string? CloseGate(GateSettings settings)
+    {
+        if (settings.Validate() is { } problem)
+        {
+            return problem;
+        }
+
+        GateState? previous;
+        lock (_gate)
+        {
+            previous = _closedGate;
+            _closedGate = new GateState(settings);
+        }
+
+        previous?.Opened.TrySetResult();
+        return null;
+    }
+
+    /// <summary>Opens the gate: every held call goes on, and no further call is held.</summary>
+    public void OpenGate()
+    {
+        GateState? previous;
+        lock (_gate)
+        {
+            previous = _closedGate;
+            _closedGate = null;
+        }
+
+        previous?.Opened.TrySetResult();
+    }
+
+    /// <summary>Whether the gate holds this call; consumes one of the calls it was closed for.</summary>
+    public GateTicket? EnterGate(SandboxOperation operation)
+    {
+        lock (_gate)
+        {
+            if (_closedGate is not { Remaining: > 0 } closed || !closed.Pattern.Matches(operation))
+            {
+                return null;
+            }
+
+            closed.Remaining--;
+            return new GateTicket(closed, closed.Settings.AfterHandling, closed.Opened.Task);
+        }
+    }
+
+    /// <summary>Waits until the gate that took <paramref name="ticket"/> is opened (or the call is abandoned).</summary>
+    public async Task WaitAtGateAsync(GateTicket ticket, CancellationToken cancellationToken)
+    {
+        var state = (GateState)ticket.State;
+        lock (_gate)
+        {
+            state.Held++;
+        }
+
+        try
+        {
+            await ticket.Opened.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                state.Held--;
+            }
+        }
+    }
+
     /// <summary>Decide the fate of one call of <paramref name="operation"/>; consumes a scripted entry when one matches.</summary>
     public FaultDecision Decide(SandboxOperation operation)
     {
@@ -121,18 +222,43 @@ internal sealed class FaultInjector
 
     private sealed class ScriptedState(ScriptedFault fault)
     {
-        private readonly string[] _segments = SandboxOperation.Segments(SandboxOperation.NormalizePath(fault.Path ?? ""));
+        private readonly OperationPattern _pattern = new(fault.Method, fault.Path);
 
         public ScriptedFault Fault { get; } = fault with
         {
-            Method = string.IsNullOrWhiteSpace(fault.Method) ? "*" : fault.Method.Trim().ToUpperInvariant(),
+            Method = OperationPattern.NormalizeMethod(fault.Method),
         };
 
         public int Remaining { get; set; } = fault.Times;
 
+        public bool Matches(SandboxOperation operation) => _pattern.Matches(operation);
+    }
+
+    private sealed class GateState(GateSettings settings)
+    {
+        public GateSettings Settings { get; } = settings with { Method = OperationPattern.NormalizeMethod(settings.Method) };
+
+        public OperationPattern Pattern { get; } = new(settings.Method, settings.Path);
+
+        public int Remaining { get; set; } = settings.Times;
+
+        public int Held { get; set; }
+
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A method and a normalized route; a <c>{…}</c> segment matches any placeholder, <c>*</c> any segment.</summary>
+    private sealed class OperationPattern(string? method, string? path)
+    {
+        private readonly string _method = NormalizeMethod(method);
+        private readonly string[] _segments = SandboxOperation.Segments(SandboxOperation.NormalizePath(path ?? ""));
+
+        public static string NormalizeMethod(string? method) =>
+            string.IsNullOrWhiteSpace(method) ? "*" : method.Trim().ToUpperInvariant();
+
         public bool Matches(SandboxOperation operation)
         {
-            if (Fault.Method != "*" && !string.Equals(Fault.Method, operation.Method, StringComparison.Ordinal))
+            if (_method != "*" && !string.Equals(_method, operation.Method, StringComparison.Ordinal))
             {
                 return false;
             }

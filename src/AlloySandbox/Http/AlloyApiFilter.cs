@@ -5,8 +5,8 @@ namespace IntegrationHub.AlloySandbox.Http;
 
 /// <summary>
 /// The Alloy API pipeline, as a route-group filter so that it works inside someone else's app:
-/// count the call, add latency, authenticate, check the version, apply faults, run the endpoint, and,
-/// for an after-handling fault, replace the endpoint's answer (a lost response).
+/// count the call, add latency, authenticate, check the version, wait at the gate if it holds the call, apply faults,
+/// run the endpoint, and, for an after-handling gate or fault, hold or replace the endpoint's answer (a lost response).
 /// </summary>
 internal sealed class AlloyApiFilter(
     CallCounter calls,
@@ -55,6 +55,13 @@ internal sealed class AlloyApiFilter(
             return SandboxResults.Error(ApiError.BadRequest("x-api-version header is required"));
         }
 
+        var held = faults.EnterGate(operation);
+        if (held is { AfterHandling: false })
+        {
+            logger.LogDebug("Holding {Operation} at the gate", operation.Key);
+            await faults.WaitAtGateAsync(held, http.RequestAborted);
+        }
+
         var decision = faults.Decide(operation);
         if (decision.Failure is { } before && !decision.AfterHandling)
         {
@@ -71,6 +78,12 @@ internal sealed class AlloyApiFilter(
         {
             logger.LogError(ex, "Alloy sandbox endpoint {Operation} failed", operation.Key);
             answer = SandboxResults.Error(new ApiError(StatusCodes.Status500InternalServerError, "Internal server error"));
+        }
+
+        if (held is { AfterHandling: true })
+        {
+            logger.LogDebug("Holding the answer of {Operation} at the gate", operation.Key);
+            await faults.WaitAtGateAsync(held, http.RequestAborted);
         }
 
         if (decision.Failure is { } after)

@@ -64,6 +64,8 @@ internal static class SandboxJson
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(HelloResponse))]
 [JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(GateSettings))]
+[JsonSerializable(typeof(GateStatus))]
 [JsonSerializable(typeof(EmitErrorWebhookRequest))]
 [JsonSerializable(typeof(EmitErrorWebhookResponse))]
 [JsonSerializable(typeof(AlloyErrorRecord))]

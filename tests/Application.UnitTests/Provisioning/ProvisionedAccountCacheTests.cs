@@ -2,7 +2,7 @@ using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Provisioning;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Tenants;
-using Microsoft.Extensions.Options;
+using IntegrationHub.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Application.UnitTests.Provisioning;
@@ -116,7 +116,7 @@ public sealed class ProvisionedAccountCacheTests
     }
 
     private ProvisionedAccountCache Create(TimeSpan duration) =>
-        new(new StaticOptionsMonitor(new ProvisioningOptions { AccountCacheDuration = duration }), _time);
+        new(new TestOptionsMonitor<ProvisioningOptions>(new ProvisioningOptions { AccountCacheDuration = duration }), _time);
 
     private AlloyAccount Provisioned(string tenant)
     {
@@ -124,14 +124,5 @@ public sealed class ProvisionedAccountCacheTests
         account.BeginAttempt(_time.GetUtcNow(), TimeSpan.FromMinutes(2));
         account.MarkProvisioned("user-" + tenant, _time.GetUtcNow());
         return account;
-    }
-
-    private sealed class StaticOptionsMonitor(ProvisioningOptions value) : IOptionsMonitor<ProvisioningOptions>
-    {
-        public ProvisioningOptions CurrentValue => value;
-
-        public ProvisioningOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<ProvisioningOptions, string?> listener) => null;
     }
 }

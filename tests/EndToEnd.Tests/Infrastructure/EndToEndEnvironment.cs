@@ -22,7 +22,8 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
 
     public HubApi Api => new(Hub);
 
-    public SandboxApi SandboxApi => new(Sandbox.CreateClient());
+    /// <summary>The standalone sandbox's control API and, as the hub calls it, its Alloy API.</summary>
+    public SandboxClient SandboxApi => new(Sandbox.CreateClient());
 
     public async ValueTask InitializeAsync()
     {

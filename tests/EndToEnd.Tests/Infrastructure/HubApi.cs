@@ -26,26 +26,12 @@ public sealed class HubApi(EndToEndHub hub)
     }
 
     /// <summary>Polls the tenant until its Alloy account reaches <paramref name="state"/>, within a deadline.</summary>
-    public async Task<JsonElement> WaitForStateAsync(string tenantId, string state, TimeSpan? timeout = null)
-    {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var tenant = await GetTenantAsync(tenantId);
-            var current = tenant.GetProperty("alloy").GetProperty("state").GetString();
-            if (current == state)
-            {
-                return tenant;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Tenant {tenantId} is {current}, not {state}, after the deadline.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task<JsonElement> WaitForStateAsync(string tenantId, string state, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => GetTenantAsync(tenantId),
+            tenant => tenant.GetProperty("alloy").GetProperty("state").GetString() == state,
+            $"tenant {tenantId} to be {state}",
+            timeout ?? TimeSpan.FromSeconds(20));
 
     public async Task<IReadOnlyList<JsonElement>> InstallationsAsync(string tenantId)
     {
@@ -70,63 +56,4 @@ public sealed class HubApi(EndToEndHub hub)
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
-}
-
-/// <summary>The standalone sandbox's control API and, as the hub does, its Alloy API with the development key.</summary>
-public sealed class SandboxApi(HttpClient client) : IDisposable
-{
-    public async Task SetFaultsAsync(object faults)
-    {
-        using var response = await client.PutAsJsonAsync("/_sandbox/faults", faults);
-        response.EnsureSuccessStatusCode();
-    }
-
-    public async Task ClearFaultsAsync()
-    {
-        using var response = await client.DeleteAsync("/_sandbox/faults");
-        response.EnsureSuccessStatusCode();
-    }
-
-    public async Task<JsonElement> AlloyAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AlloySandbox.SandboxDefaults.DevelopmentKey);
-        request.Headers.Add("x-api-version", "2025-09");
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"Sandbox {method} {path} answered {(int)response.StatusCode}: {text}");
-        }
-
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>Installs an integration for an Alloy user through the headless API (H1 + H2), as Alloy's modal would.</summary>
-    public async Task<string> InstallAsync(string userId, string integrationId)
-    {
-        var started = await AlloyAsync(HttpMethod.Post, "/headless/startInstallation", new { userId, integrationId });
-        var installationId = started.GetProperty("installationId").GetString()!;
-        var data = started.GetProperty("data").EnumerateArray().Select(b => new
-        {
-            workflowId = b.GetProperty("workflowId").GetString(),
-            blockId = b.GetProperty("blockId").GetString(),
-            fields = b.GetProperty("fields").EnumerateArray().Select(f => new { name = f.GetProperty("name").GetString(), value = "e2e" }).ToArray(),
-        }).ToArray();
-        await AlloyAsync(HttpMethod.Post, "/headless/completeInstallation", new { installationId, data });
-        return installationId;
-    }
-
-    public async Task<IReadOnlyList<JsonElement>> InstallationsOfUserAsync(string userId)
-    {
-        var body = await AlloyAsync(HttpMethod.Get, $"/installations?userId={userId}");
-        return [.. body.GetProperty("data").EnumerateArray()];
-    }
-
-    public void Dispose() => client.Dispose();
 }

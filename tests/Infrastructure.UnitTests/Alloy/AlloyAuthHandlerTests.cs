@@ -2,6 +2,7 @@ using System.Net;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
+using IntegrationHub.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Infrastructure.UnitTests.Alloy;

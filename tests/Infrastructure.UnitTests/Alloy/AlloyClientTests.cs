@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using IntegrationHub.TestSupport;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.Common;

@@ -1,3 +1,4 @@
+using IntegrationHub.TestSupport;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Integrations;
 using IntegrationHub.Domain.AlloyAccounts;

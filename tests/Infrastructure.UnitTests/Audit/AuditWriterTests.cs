@@ -3,6 +3,7 @@ using IntegrationHub.Domain.Tenants;
 using IntegrationHub.Infrastructure.Audit;
 using IntegrationHub.Infrastructure.Persistence;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
+using IntegrationHub.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

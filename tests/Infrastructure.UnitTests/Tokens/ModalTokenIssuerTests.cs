@@ -3,6 +3,7 @@ using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Infrastructure.Tokens;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
+using IntegrationHub.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using IntegrationHub.Infrastructure.UnitTests.TestSupport;
 using IntegrationHub.Infrastructure.Webhooks;
+using IntegrationHub.TestSupport;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Infrastructure.UnitTests.Webhooks;

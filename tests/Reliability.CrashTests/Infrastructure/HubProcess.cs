@@ -84,7 +84,7 @@ public sealed class HubProcess(string databasePath, Uri alloyBaseAddress, LogFil
             ["Hangfire__Storage"] = "InMemory",
             ["Alloy__Sandbox"] = "false",
             ["Alloy__BaseUrl"] = alloyBaseAddress.ToString().TrimEnd('/'),
-            ["Alloy__ApiKey"] = SandboxProcess.DevelopmentKey,
+            ["Alloy__ApiKey"] = SandboxClient.DevelopmentKey,
             ["Alloy__Environment"] = "Development",
             ["Hangfire__SchedulePollingInterval"] = "00:00:00.500",
             ["Provisioning__Lease"] = "00:00:03",

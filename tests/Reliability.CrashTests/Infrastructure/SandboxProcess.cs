@@ -1,14 +1,8 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace IntegrationHub.Reliability.CrashTests.Infrastructure;
 
 /// <summary>The Alloy sandbox as its own process on a loopback port: the "Alloy" that outlives every hub crash.</summary>
 public sealed class SandboxProcess : IDisposable
 {
-    /// <summary>Accepted as a Development key by default (<c>SandboxDefaults.DevelopmentKey</c>).</summary>
-    public const string DevelopmentKey = "sandbox-development-key";
-
     private readonly ChildProcess _process;
     private readonly HttpClient _http;
 
@@ -16,9 +10,13 @@ public sealed class SandboxProcess : IDisposable
     {
         _process = process;
         _http = http;
+        Client = new SandboxClient(http);
     }
 
     public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>Its control API (faults, stats, users) and its Alloy API.</summary>
+    public SandboxClient Client { get; }
 
     public static async Task<SandboxProcess> StartAsync(LogFile log, CancellationToken cancellationToken)
     {
@@ -52,39 +50,9 @@ public sealed class SandboxProcess : IDisposable
         }
     }
 
-    public async Task SetFaultsAsync(object faults, CancellationToken cancellationToken)
-    {
-        using var response = await _http.PutAsJsonAsync("/_sandbox/faults", faults, cancellationToken);
-        response.EnsureSuccessStatusCode();
-    }
-
-    public async Task<SandboxStats> StatsAsync(CancellationToken cancellationToken)
-    {
-        var stats = await _http.GetFromJsonAsync<JsonElement>("/_sandbox/stats", cancellationToken);
-        var users = stats.GetProperty("usersByEnvironment").TryGetProperty("Development", out var count) ? count.GetInt32() : 0;
-        var calls = stats.GetProperty("calls").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
-        return new SandboxStats(users, calls);
-    }
-
-    /// <summary>Every user of the Development partition (the hub's key is a development key).</summary>
-    public async Task<IReadOnlyList<SandboxUser>> UsersAsync(CancellationToken cancellationToken)
-    {
-        var body = await _http.GetFromJsonAsync<JsonElement>("/_sandbox/users?environment=Development", cancellationToken);
-        return body.GetProperty("data").EnumerateArray()
-            .Select(u => new SandboxUser(u.GetProperty("userId").GetString()!, u.GetProperty("username").GetString() ?? string.Empty))
-            .ToList();
-    }
-
     public void Dispose()
     {
         _process.Dispose();
         _http.Dispose();
     }
-}
-
-public sealed record SandboxUser(string UserId, string Username);
-
-public sealed record SandboxStats(int DevelopmentUsers, IReadOnlyDictionary<string, long> Calls)
-{
-    public long CallsTo(string operation) => Calls.GetValueOrDefault(operation);
 }

@@ -14,7 +14,7 @@ public sealed class SqlServerHub(string connectionString) : WebApplicationFactor
     public const string ServiceKey = "dev-service-key";
     public const string AdminKey = "dev-admin-key";
 
-    public SandboxProbe Sandbox => new(CreateClient());
+    public SandboxClient Sandbox => new(CreateClient(), SandboxClient.MountedRoot);
 
     IServiceProvider IHubUnderTest.Services => Services;
 
@@ -28,10 +28,14 @@ public sealed class SqlServerHub(string connectionString) : WebApplicationFactor
         StartServer();
         using var client = CreateClient();
         await Poll.UntilAsync(
-            async () => (await client.GetAsync("/health/ready")).StatusCode,
+            async ct =>
+            {
+                using var response = await client.GetAsync("/health/ready", ct);
+                return response.StatusCode;
+            },
             status => status == System.Net.HttpStatusCode.OK,
-            TimeSpan.FromSeconds(60),
-            "the SQL Server hub to be ready");
+            "the SQL Server hub to be ready",
+            TimeSpan.FromSeconds(60));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -283,5 +283,5 @@ public sealed class AuditLogTests(HubFactory hub)
     }
 
     private Task<List<JsonElement>> WaitForAuditAsync(string query, Func<List<JsonElement>, bool> done, string because) =>
-        Eventually.UntilAsync(() => AuditAsync(query), done, because: because);
+        Poll.UntilAsync(() => AuditAsync(query), done, because);
 }

@@ -9,11 +9,16 @@ namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 public sealed class CapturingSink : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentDictionary<LogEventLevel, int> _levels = new();
 
     public int Count => _events.Count;
 
+    /// <summary>How many events of <paramref name="level"/> were captured.</summary>
+    public int CountAt(LogEventLevel level) => _levels.GetValueOrDefault(level);
+
     public void Emit(LogEvent logEvent)
     {
+        _levels.AddOrUpdate(logEvent.Level, 1, (_, count) => count + 1);
         var properties = string.Join(' ', logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
         _events.Enqueue($"{logEvent.Level} {logEvent.RenderMessage(CultureInfo.InvariantCulture)} {properties} {logEvent.Exception}");
     }

@@ -66,7 +66,7 @@ public sealed class ConfiguredHub : WebApplicationFactory<Program>
         return client;
     }
 
-    public SandboxControl Sandbox => new(CreateClient());
+    public SandboxClient Sandbox => new(CreateClient(), SandboxClient.MountedRoot);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

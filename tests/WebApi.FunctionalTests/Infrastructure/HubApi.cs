@@ -36,7 +36,7 @@ public static class HubApi
     }
 
     public static Task<JsonElement> WaitForStateAsync(this HubFactory hub, string tenantId, string state, TimeSpan? timeout = null) =>
-        Eventually.UntilAsync(() => hub.GetTenantAsync(tenantId), t => t.State() == state, timeout, $"tenant {tenantId} to be {state}");
+        Poll.UntilAsync(() => hub.GetTenantAsync(tenantId), t => t.State() == state, $"tenant {tenantId} to be {state}", timeout);
 
     public static async Task<JsonElement> ReadProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {

@@ -17,7 +17,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hub-functional-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>Every log event of this hub, for the secret scan.</summary>
+    /// <summary>Every log event of this hub (all levels), for the tests that inspect what it logs.</summary>
     public CapturingSink LogSink { get; } = new();
 
     public string DatabasePath => Path.Combine(_folder, "hub.db");
@@ -68,7 +68,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    public SandboxControl Sandbox => new(CreateClient());
+    public SandboxClient Sandbox => new(CreateClient(), SandboxClient.MountedRoot);
 
     private HttpClient WithHeader(string name, string value)
     {

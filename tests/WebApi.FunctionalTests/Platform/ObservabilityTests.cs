@@ -83,11 +83,11 @@ public sealed class ObservabilityTests(HubFactory hub)
         // Assert: protobuf carries names as plain UTF-8, so the payloads can be searched without a decoder.
         signup.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await Poll.UntilAsync(
-            () => Task.FromResult(collector.Contains("/v1/traces", "integrationhub-otlp-test") && collector.Contains("/v1/traces", "/api/tenants")),
-            done => done, TimeSpan.FromSeconds(30), "a trace of POST /api/tenants to be exported", TestContext.Current.CancellationToken);
+            () => collector.Contains("/v1/traces", "integrationhub-otlp-test") && collector.Contains("/v1/traces", "/api/tenants"),
+            "a trace of POST /api/tenants to be exported");
         await Poll.UntilAsync(
-            () => Task.FromResult(collector.Contains("/v1/metrics", HubMetrics.ProvisioningAttemptsName) && collector.Contains("/v1/metrics", HubMetrics.AlloyRequestsName)),
-            done => done, TimeSpan.FromSeconds(30), "the hub's metrics to be exported", TestContext.Current.CancellationToken);
+            () => collector.Contains("/v1/metrics", HubMetrics.ProvisioningAttemptsName) && collector.Contains("/v1/metrics", HubMetrics.AlloyRequestsName),
+            "the hub's metrics to be exported");
         collector.Contains("/v1/metrics", "http.server.request.duration").ShouldBeTrue();
     }
 

@@ -62,9 +62,10 @@ public sealed class DatabaseTroubleTests
             await hub.Sandbox.SetFaultsAsync(new { latencyMs = 8000 });
             var tenantId = HubApi.NewTenantId("shutdown");
             (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Shutdown" })).Dispose();
-            await Eventually.UntilAsync(
-                () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
-                t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioning");
+            await Poll.UntilAsync(
+                ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
+                t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioning",
+                $"tenant {tenantId} to be Provisioning");
 
             // Act
             await hub.DisposeAsync();

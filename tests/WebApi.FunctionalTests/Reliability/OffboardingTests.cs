@@ -37,9 +37,10 @@ public sealed class OffboardingTests(HubFactory hub)
         using var signup = await hub.SignUpAsync(tenantId, "Leaving Ltd");
         (await signup.ReadProblemAsync(HttpStatusCode.Conflict)).GetProperty("type").GetString().ShouldBe("/problems/tenant-offboarded");
 
-        var audit = await Eventually.UntilAsync(
-            () => hub.CreateAdminClient().GetFromJsonAsync<JsonElement>($"/api/admin/audit?tenantId={tenantId}&limit=100"),
-            a => a.GetProperty("items").EnumerateArray().Any(e => e.GetProperty("action").GetString() == "TenantDeprovisioned"));
+        var audit = await Poll.UntilAsync(
+            ct => hub.CreateAdminClient().GetFromJsonAsync<JsonElement>($"/api/admin/audit?tenantId={tenantId}&limit=100", ct),
+            a => a.GetProperty("items").EnumerateArray().Any(e => e.GetProperty("action").GetString() == "TenantDeprovisioned"),
+            $"the audit of {tenantId} to record TenantDeprovisioned");
         var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         actions.Count(a => a == "TenantOffboarded").ShouldBe(1);
     }
@@ -57,10 +58,10 @@ public sealed class OffboardingTests(HubFactory hub)
             // Act
             using var response = await hub.CreateServiceClient().DeleteAsync($"/api/tenants/{tenantId}");
             response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-            stuck = await Eventually.UntilAsync(
+            stuck = await Poll.UntilAsync(
                 () => hub.GetTenantAsync(tenantId),
                 t => t.GetProperty("alloy").GetProperty("lastError").ValueKind == JsonValueKind.String,
-                because: "a failed deprovisioning attempt is recorded");
+                "a failed deprovisioning attempt is recorded");
         }
         finally
         {

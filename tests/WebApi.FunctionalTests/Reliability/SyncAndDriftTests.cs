@@ -62,9 +62,10 @@ public sealed class SyncAndDriftTests
 
         // Act
         var run = await SyncAsync(hub);
-        var tenant = await Eventually.UntilAsync(
-            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
-            t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned" && t.GetProperty("alloy").GetProperty("userId").GetString() != oldUserId);
+        var tenant = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
+            t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned" && t.GetProperty("alloy").GetProperty("userId").GetString() != oldUserId,
+            $"tenant {tenantId} provisioned again with a new Alloy user");
 
         // Assert
         run.MissingUsers.ShouldBe(1);
@@ -128,9 +129,10 @@ public sealed class SyncAndDriftTests
     private static async Task<string> ProvisionAsync(HttpClient service, string tenantId)
     {
         (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = tenantId })).Dispose();
-        var tenant = await Eventually.UntilAsync(
-            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
-            t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned");
+        var tenant = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
+            t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned",
+            $"tenant {tenantId} to be Provisioned");
         return tenant.GetProperty("alloy").GetProperty("userId").GetString()!;
     }
 

@@ -38,11 +38,11 @@ public sealed class UpstreamFaultTests
             signups.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Accepted);
         }
 
-        await Eventually.UntilAsync(
-            async () => await Task.WhenAll(tenantIds.Select(id => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{id}"))),
+        await Poll.UntilAsync(
+            async ct => await Task.WhenAll(tenantIds.Select(id => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{id}", ct))),
             tenants => tenants.All(t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned"),
-            TimeSpan.FromSeconds(90),
-            "all 100 tenants provisioned under faults");
+            "all 100 tenants provisioned under faults",
+            TimeSpan.FromSeconds(90));
         var tokens = new List<HttpStatusCode>();
         foreach (var chunk in tenantIds.Chunk(10))
         {
@@ -69,7 +69,7 @@ public sealed class UpstreamFaultTests
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenantId = HubApi.NewTenantId("retry-after");
         (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Retry After" })).Dispose();
-        await Eventually.UntilAsync(() => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned");
+        await Poll.UntilAsync(ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned", $"tenant {tenantId} to be Provisioned");
         await hub.Sandbox.SetFaultsAsync(new { retryAfterSeconds = 2, scripted = new[] { new { method = "GET", path = "/users/{uid}/token", status = 429, times = 1 } } });
         var before = await hub.Sandbox.CallsAsync(TokenCalls);
         var clock = Stopwatch.StartNew();
@@ -98,7 +98,7 @@ public sealed class UpstreamFaultTests
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenantId = HubApi.NewTenantId("one-retry");
         (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "One Retry" })).Dispose();
-        await Eventually.UntilAsync(() => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned");
+        await Poll.UntilAsync(ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned", $"tenant {tenantId} to be Provisioned");
         await hub.Sandbox.SetFaultsAsync(new { scripted = new[] { new { method = "GET", path = "/users/{uid}/token", status = 500, times = 10 } } });
         var before = await hub.Sandbox.CallsAsync(TokenCalls);
 
@@ -119,7 +119,7 @@ public sealed class UpstreamFaultTests
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenantId = HubApi.NewTenantId("down");
         (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Down" })).Dispose();
-        await Eventually.UntilAsync(() => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned");
+        await Poll.UntilAsync(ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct), t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned", $"tenant {tenantId} to be Provisioned");
         await hub.Sandbox.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 500 });
 
         // Act: enough requests to trip the breaker, then measure what reaches Alloy.

@@ -34,7 +34,7 @@ public sealed class SqliteScenarioTests(HubFactory hub)
     /// <summary>The functional suite's shared hub, as the scenarios see a hub.</summary>
     private sealed class FunctionalHub(HubFactory factory) : IHubUnderTest
     {
-        public SandboxProbe Sandbox => new(factory.CreateClient());
+        public SandboxClient Sandbox => new(factory.CreateClient(), SandboxClient.MountedRoot);
 
         public IServiceProvider Services => factory.Services;
 

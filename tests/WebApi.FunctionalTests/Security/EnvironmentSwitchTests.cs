@@ -63,11 +63,10 @@ public sealed class EnvironmentSwitchTests
     private static string UserId(JsonElement tenant) => tenant.GetProperty("alloy").GetProperty("userId").GetString()!;
 
     private static Task<JsonElement> WaitForAsync(HttpClient service, string tenantId, string environment) =>
-        Eventually.UntilAsync(
-            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
+        Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
             t => t.GetProperty("alloy").ValueKind == JsonValueKind.Object
                  && t.GetProperty("alloy").GetProperty("environment").GetString() == environment
                  && t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned",
-            TimeSpan.FromSeconds(30),
             $"{tenantId} provisioned in {environment}");
 }

@@ -122,5 +122,5 @@ public sealed class KeyRotationTests
     private static string State(JsonElement tenant) => Alloy(tenant).GetProperty("state").GetString()!;
 
     private static Task<JsonElement> WaitForAsync(HttpClient service, string tenantId, Func<JsonElement, bool> condition) =>
-        Eventually.UntilAsync(() => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"), condition, TimeSpan.FromSeconds(30));
+        Poll.UntilAsync(ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct), condition, $"tenant {tenantId} to reach the expected state");
 }

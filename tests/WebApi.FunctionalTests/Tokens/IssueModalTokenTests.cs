@@ -106,11 +106,11 @@ public sealed class IssueModalTokenTests(HubFactory hub)
         var service = rejected.CreateClient(HubFactory.ServiceKey);
         var tenantId = HubApi.NewTenantId("rejected");
         (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "Rejected Ltd" })).Dispose();
-        var deferred = await Eventually.UntilAsync(
-            () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}"),
+        var deferred = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
             t => t.GetProperty("alloy").GetProperty("lastError").GetString()?.Contains("rejected", StringComparison.OrdinalIgnoreCase) == true,
-            TimeSpan.FromSeconds(30),
-            "provisioning deferred because Alloy rejected the key");
+            "provisioning deferred because Alloy rejected the key",
+            TimeSpan.FromSeconds(30));
 
         // Act
         var started = Stopwatch.GetTimestamp();

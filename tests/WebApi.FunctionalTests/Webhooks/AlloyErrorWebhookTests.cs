@@ -536,10 +536,10 @@ public sealed class AlloyErrorWebhookTests(AlloyErrorWebhookTests.WebhookHub fix
                 response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
             }
 
-            var tenant = await Eventually.UntilAsync(
-                () => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", Ct),
+            var tenant = await Poll.UntilAsync(
+                ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
                 t => t.State() == "Provisioned",
-                because: $"{tenantId} to be provisioned");
+                $"{tenantId} to be provisioned");
             return (tenantId, tenant.UserId()!);
         }
 
