@@ -12,6 +12,9 @@ public sealed class CapturingSink : ILogEventSink
 
     public int Count => _events.Count;
 
+    /// <summary>The events captured after the first <paramref name="count"/> (take <see cref="Count"/> before acting).</summary>
+    public IReadOnlyList<string> Since(int count) => _events.Skip(count).ToList();
+
     public void Emit(LogEvent logEvent)
     {
         var properties = string.Join(' ', logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
