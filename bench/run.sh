@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of the hub, in one command: bench/run.sh [--quick] [--out FILE]
 #   - installs wrk from Debian's packages when it is missing (as root, or through sudo),
-#   - builds the hub, the sandbox and the driver in Release,
+#   - builds the hub (through the benchmark host, which adds the /_bench baselines), the sandbox and the driver in Release,
 #   - runs P1–P6: the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
 #     (wrk, the sandbox, this driver) to core 1, warm-up, alternating rounds, progress on the way,
 #   - prints the table and writes bench/results/latest.md (--quick: bench/results/raw/quick.md).
@@ -26,7 +26,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "Building Release ..."
-dotnet build src/WebApi/WebApi.csproj -c Release -p:SkipClientApp=true -nologo -clp:ErrorsOnly -v:quiet
+# The Release hub contains no sandbox: the standalone one is built on its own.
+dotnet build bench/IntegrationHub.Bench.Host/IntegrationHub.Bench.Host.csproj -c Release -p:SkipClientApp=true -nologo -clp:ErrorsOnly -v:quiet
+dotnet build src/AlloySandbox/AlloySandbox.csproj -c Release -nologo -clp:ErrorsOnly -v:quiet
 dotnet build bench/IntegrationHub.Bench/IntegrationHub.Bench.csproj -c Release -nologo -clp:ErrorsOnly -v:quiet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1

@@ -16,9 +16,9 @@ internal sealed record Layout(string Root, string HubDll, string SandboxDll, str
             root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("IntegrationHub.sln not found above " + AppContext.BaseDirectory);
         }
 
-        string Built(string project, string assembly)
+        string Built(string folder, string project, string assembly)
         {
-            var path = Path.Combine(root, "src", project, "bin", "Release", "net10.0", assembly + ".dll");
+            var path = Path.Combine(root, folder, project, "bin", "Release", "net10.0", assembly + ".dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run bench/run.sh, which builds Release first.");
         }
 
@@ -26,8 +26,9 @@ internal sealed record Layout(string Root, string HubDll, string SandboxDll, str
         Directory.CreateDirectory(run);
         return new Layout(
             root,
-            Built("WebApi", "IntegrationHub.WebApi"),
-            Built("AlloySandbox", "IntegrationHub.AlloySandbox"),
+            // The hub with the /_bench baselines: the Release WebApi run by the benchmark host (bench/IntegrationHub.Bench.Host).
+            Built("bench", "IntegrationHub.Bench.Host", "IntegrationHub.Bench.Host"),
+            Built("src", "AlloySandbox", "IntegrationHub.AlloySandbox"),
             typeof(Layout).Assembly.Location,
             Path.Combine(AppContext.BaseDirectory, "wrk", "requests.lua"),
             run);
@@ -98,7 +99,10 @@ internal sealed class Sandbox : IAsyncDisposable
     }
 }
 
-/// <summary>The hub as a production process would run it (Release, its own keys, a SQLite file), on the server core.</summary>
+/// <summary>
+/// The hub as a production process would run it (Release, its own keys, a SQLite file), on the server core, started
+/// through the benchmark host, which adds the /_bench baselines to the unchanged hub.
+/// </summary>
 internal sealed class Hub : IAsyncDisposable
 {
     private Hub(ManagedProcess process, Uri baseUrl, string databasePath, Credentials credentials)
@@ -150,7 +154,6 @@ internal sealed class Hub : IAsyncDisposable
             ["RateLimits__ServiceKeyPerMinute"] = "1000000000",
             // P1 measures the reuse window's hit path; 20 minutes stays inside the sandbox token's 30-minute life.
             ["Tokens__ReuseWindow"] = "00:20:00",
-            ["Bench__Enabled"] = "true",
             // The hub refreshes SQLite's planner statistics hourly; P5's seeded rows should not wait an hour for theirs.
             ["Database__AnalyzeInterval"] = "00:00:10",
         };

@@ -50,6 +50,10 @@ public sealed class HubProcess : IAsyncDisposable
     public static HubProcess StartCommand(string name, IDictionary<string, string?> environment, params string[] args) =>
         Start(name, BuildOutput.WebApiDll, environment, listen: false, args);
 
+    /// <summary>Starts a hub from another build output (a publish folder), listening on a free loopback port.</summary>
+    public static HubProcess StartHubFrom(string name, string dll, IDictionary<string, string?> environment) =>
+        Start(name, dll, environment, listen: true);
+
     /// <summary>Runs a command of the standalone sandbox (<c>healthcheck</c>).</summary>
     public static HubProcess StartSandboxCommand(string name, IDictionary<string, string?> environment, params string[] args) =>
         Start(name, BuildOutput.SandboxDll, environment, listen: false, args);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using IntegrationHub.Application.Common.Errors;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Domain.Audit;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace IntegrationHub.Infrastructure.Audit;
 /// </summary>
 /// <remarks>
 /// <para>When the buffer is full, a writer waits for room (up to <see cref="AuditOptions.FullWait"/>) instead of
-/// dropping the entry; past that it throws <see cref="TimeoutException"/>, which the API answers with 503. An audit
+/// dropping the entry; past that it throws <see cref="AuditBacklogException"/>, which the API answers with 503. An audit
 /// log that silently loses entries under load is worse than a hub that slows down.</para>
 /// <para>Durability: an entry handed over here is in memory until the writer's next batch commits (within
 /// <see cref="AuditOptions.FlushInterval"/> plus one database write). A graceful shutdown flushes everything; a
@@ -63,7 +64,7 @@ public sealed partial class BufferedAuditSink : IAuditSink
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogBufferFull(_logger, _fullWait.TotalSeconds, entry.Action, entry.TenantId?.Value, entry.Actor);
-            throw new TimeoutException($"The audit buffer stayed full for {_fullWait.TotalSeconds} s: the database is not keeping up.");
+            throw new AuditBacklogException($"The audit buffer stayed full for {_fullWait.TotalSeconds} s: the database is not keeping up.");
         }
         catch (ChannelClosedException)
         {

@@ -22,7 +22,7 @@ using Microsoft.Net.Http.Headers;
 namespace IntegrationHub.WebApi.Endpoints;
 
 /// <summary><c>/api/admin</c>: cross-tenant queries for the SaaS's admins.</summary>
-public static class AdminEndpoints
+public static partial class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
@@ -68,8 +68,9 @@ public static class AdminEndpoints
             return (await sender.Send(query, cancellationToken)).ToHttpResult(http);
         }
 
-        // Validate once up front, so a bad filter is a 400 problem rather than a broken download.
-        var first = await sender.Send(query with { Limit = ValidationRules.MaxPageSize }, cancellationToken);
+        // Validate once up front, so a bad filter is a 400 problem rather than a broken download. This first page is
+        // the export's one audit entry; the later pages belong to it.
+        var first = await sender.Send(query with { Limit = ValidationRules.MaxPageSize, Read = InstallationsRead.ExportStart }, cancellationToken);
         if (!first.IsSuccess)
         {
             return first.Error.ToProblem(http);
@@ -78,28 +79,58 @@ public static class AdminEndpoints
         return Results.Stream(
             async stream =>
             {
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-                await writer.WriteLineAsync("tenantId,installationId,integrationId,integrationName,enabled,installedAt,firstSeenAt,lastSyncedAt,removedAt");
-                var page = first.Value;
-                while (true)
+                var rows = 0L;
+                try
                 {
-                    foreach (var item in page.Items)
-                    {
-                        await writer.WriteLineAsync(ToCsvRow(item));
-                    }
-
-                    if (page.NextCursor is null)
-                    {
-                        break;
-                    }
-
-                    var next = await sender.Send(query with { Cursor = page.NextCursor, Limit = ValidationRules.MaxPageSize }, cancellationToken);
-                    page = next.Value;
+                    await WriteCsvAsync(stream, first.Value, query, sender, written => rows = written, cancellationToken);
+                }
+                catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+                {
+                    // The 200 and the first rows are on their way: a problem can no longer be answered. Aborting the
+                    // connection ends the chunked body without its terminator, so the client sees a broken transfer
+                    // instead of a file that looks complete.
+                    LogExportFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminEndpoints)), ex, rows);
+                    http.Abort();
                 }
             },
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: "installations.csv");
     }
+
+    private static async Task WriteCsvAsync(
+        Stream stream, Page<TenantInstallationResponse> first, QueryInstallationsQuery query, ISender sender, Action<long> progress, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+        await writer.WriteLineAsync("tenantId,installationId,integrationId,integrationName,enabled,installedAt,firstSeenAt,lastSyncedAt,removedAt");
+        var page = first;
+        var rows = 0L;
+        while (true)
+        {
+            foreach (var item in page.Items)
+            {
+                await writer.WriteLineAsync(ToCsvRow(item));
+            }
+
+            rows += page.Items.Count;
+            progress(rows);
+            if (page.NextCursor is null)
+            {
+                return;
+            }
+
+            var next = await sender.Send(
+                query with { Cursor = page.NextCursor, Limit = ValidationRules.MaxPageSize, Read = InstallationsRead.ExportContinuation }, cancellationToken);
+            if (!next.IsSuccess)
+            {
+                throw new InvalidOperationException($"The export's page after {rows} rows failed: {next.Error.Code}: {next.Error.Description}");
+            }
+
+            page = next.Value;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "CSV export of installations failed after {Rows} rows; the response was aborted so the client sees an incomplete download")]
+    private static partial void LogExportFailed(ILogger logger, Exception exception, long rows);
 
     public static async Task<Results<Ok<InstallationHistoryResponse>, ProblemHttpResult>> GetInstallationHistory(
         string installationId, ISender sender, HttpContext http, CancellationToken cancellationToken) =>

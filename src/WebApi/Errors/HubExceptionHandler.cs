@@ -1,12 +1,14 @@
-using System.Data.Common;
 using System.Text.Json;
+using IntegrationHub.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace IntegrationHub.WebApi.Errors;
 
 /// <summary>
 /// The one handler for the unexpected. Malformed requests (bad JSON, wrong types, wrong content type) become 4xx
-/// problems; a database outage becomes 503; anything else a 500 without exception text.
+/// problems; a database that cannot serve right now becomes 503, recognised by exception type and provider error code
+/// (<see cref="DatabaseFailures"/>), so a timeout of anything else is not blamed on the database; anything else is a
+/// 500 without exception text.
 /// </summary>
 public sealed class HubExceptionHandler(IProblemDetailsService problems, ILogger<HubExceptionHandler> logger) : IExceptionHandler
 {
@@ -28,8 +30,7 @@ public sealed class HubExceptionHandler(IProblemDetailsService problems, ILogger
                 }
 
                 break;
-            case TimeoutException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException:
-            case not null when IsDatabaseFailure(exception):
+            case not null when DatabaseFailures.IsUnavailable(exception):
                 logger.LogError(exception, "Database failure while handling {Path}", httpContext.Request.Path);
                 status = StatusCodes.Status503ServiceUnavailable;
                 slug = "unavailable";
@@ -64,19 +65,6 @@ public sealed class HubExceptionHandler(IProblemDetailsService problems, ILogger
                 Extensions = extensions ?? [],
             },
         });
-    }
-
-    private static bool IsDatabaseFailure(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is DbException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string DescribeBadRequest(BadHttpRequestException bad) => bad.InnerException switch

@@ -114,7 +114,7 @@ public sealed class AuditWriterTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task WriteAsync_WhenTheBufferStaysFull_ShouldThrowTimeoutExceptionAndLogIt()
+    public async Task WriteAsync_WhenTheBufferStaysFull_ShouldThrowAuditBacklogExceptionAndLogIt()
     {
         // Arrange
         var logger = new CapturingLogger<BufferedAuditSink>();
@@ -125,7 +125,7 @@ public sealed class AuditWriterTests : IAsyncDisposable
         var act = async () => await sink.WriteAsync(Entry(2), TestContext.Current.CancellationToken);
 
         // Assert
-        await act.ShouldThrowAsync<TimeoutException>();
+        await act.ShouldThrowAsync<IntegrationHub.Application.Common.Errors.AuditBacklogException>();
         logger.Entries.ShouldContain(e => e.Level == LogLevel.Error);
     }
 

@@ -16,6 +16,9 @@ public sealed class CapturingSink : ILogEventSink
     /// <summary>How many events of <paramref name="level"/> were captured.</summary>
     public int CountAt(LogEventLevel level) => _levels.GetValueOrDefault(level);
 
+    /// <summary>The events captured after the first <paramref name="count"/> (take <see cref="Count"/> before acting).</summary>
+    public IReadOnlyList<string> Since(int count) => _events.Skip(count).ToList();
+
     public void Emit(LogEvent logEvent)
     {
         _levels.AddOrUpdate(logEvent.Level, 1, (_, count) => count + 1);

@@ -11,15 +11,25 @@ namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 /// another Alloy environment, an OIDC authority). Its configuration can be changed while it runs, through a
 /// reloadable source, as an operator's configuration store or mounted secret would.
 /// </summary>
-public sealed class ConfiguredHub : WebApplicationFactory<Program>
+public sealed class ConfiguredHub(IDictionary<string, string?> settings, string environment = "Development", bool start = true, Action<IServiceCollection>? services = null)
+    : ConfiguredHub<Program>(settings, environment, start, services);
+
+/// <summary>
+/// <see cref="ConfiguredHub"/> for another entry point that runs the hub (the benchmark host in bench/), with the
+/// hub's content root (its appsettings files) and, optionally, services of the test's own (e.g. a fault to inject).
+/// </summary>
+public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hub-configured-" + Guid.NewGuid().ToString("N"));
     private readonly ReloadableConfiguration _configuration = new();
     private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ConfiguredHub(IDictionary<string, string?> settings, string environment = "Development", bool start = true)
+    public ConfiguredHub(IDictionary<string, string?> settings, string environment = "Development", bool start = true, Action<IServiceCollection>? services = null)
     {
         _environment = environment;
+        _services = services;
         Directory.CreateDirectory(_folder);
         _configuration.Set("ConnectionStrings:Hub", $"Data Source={Path.Combine(_folder, "hub.db")}");
         _configuration.Set("Hangfire:SchedulePollingInterval", "00:00:00.500");
@@ -71,6 +81,7 @@ public sealed class ConfiguredHub : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        builder.UseContentRoot(Path.Combine(IntegrationHub.Scenarios.BuildOutput.RepositoryRoot, "src", "WebApi"));
 
         // Settings read while services are registered must be host settings: with minimal hosting, sources added in
         // ConfigureAppConfiguration only arrive when the host is built. The reloadable source (added last, so it
@@ -81,12 +92,17 @@ public sealed class ConfiguredHub : WebApplicationFactory<Program>
         }
 
         builder.ConfigureAppConfiguration(config => config.Add(_configuration));
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(LogSink));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(LogSink);
+            _services?.Invoke(services);
+        });
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
         if (KeepDatabase)
         {
             return;

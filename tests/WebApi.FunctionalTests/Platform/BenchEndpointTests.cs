@@ -1,17 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using IntegrationHub.Bench.Host;
 using IntegrationHub.WebApi.FunctionalTests.Infrastructure;
 
 namespace IntegrationHub.WebApi.FunctionalTests.Platform;
 
-/// <summary>A hub with the benchmark baselines (<c>Bench:Enabled</c>), shared by the tests of this class.</summary>
+/// <summary>The benchmark host (bench/IntegrationHub.Bench.Host: the hub plus its baselines), shared by the tests of this class.</summary>
 public sealed class BenchHub : IAsyncDisposable
 {
-    public ConfiguredHub Hub { get; } = new(new Dictionary<string, string?>
+    public ConfiguredHub<BenchHostProgram> Hub { get; } = new(new Dictionary<string, string?>
     {
         ["Alloy:Sandbox"] = "true",
-        ["Bench:Enabled"] = "true",
     });
 
     public ValueTask DisposeAsync() => Hub.DisposeAsync();
@@ -23,10 +23,10 @@ public sealed class BenchHub : IAsyncDisposable
 /// </summary>
 public sealed class BenchEndpointTests(BenchHub bench, HubFactory defaultHub) : IClassFixture<BenchHub>
 {
-    private ConfiguredHub Hub => bench.Hub;
+    private ConfiguredHub<BenchHostProgram> Hub => bench.Hub;
 
     [Fact]
-    public async Task BenchRoutes_WhenNotEnabled_ShouldNotExist()
+    public async Task BenchRoutes_WhenTheHubRunsWithoutTheBenchmarkHost_ShouldNotExist()
     {
         // Act
         using var signup = await defaultHub.CreateServiceClient().PostAsJsonAsync("/_bench/signups", new { tenantId = "bench-off", name = "Off" });
@@ -37,6 +37,22 @@ public sealed class BenchEndpointTests(BenchHub bench, HubFactory defaultHub) : 
         token.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var document = await defaultHub.CreateAnonymousClient().GetStringAsync("/openapi/v1.json");
         document.ShouldNotContain("/_bench");
+        var benchDocument = await Hub.CreateClient().GetStringAsync("/openapi/v1.json");
+        benchDocument.ShouldNotContain("/_bench");
+    }
+
+    [Fact]
+    public async Task BenchmarkHost_WhenTheEnvironmentIsProduction_ShouldRefuseToStart()
+    {
+        // Arrange
+        await using var production = new ConfiguredHub<BenchHostProgram>(
+            new Dictionary<string, string?> { ["Alloy:Sandbox"] = "false", ["Alloy:ApiKey"] = "a-real-key" }, "Production", start: false);
+
+        // Act
+        var failure = Should.Throw<Exception>(() => production.CreateClient());
+
+        // Assert
+        failure.ToString().ShouldContain("benchmark baselines are never served in Production");
     }
 
     [Fact]

@@ -8,7 +8,6 @@ public sealed class StartupGuardrailTests
     public static TheoryData<string, string, string, string?> BadConfigurations => new()
     {
         { "Production", "Alloy:Sandbox", "true", "never served in Production" },
-        { "Production", "Bench:Enabled", "true", "benchmark baselines are never served in Production" },
         { "Development", "Alloy:Sandbox", "false", "Alloy:ApiKey is not set" },
         { "Development", "Auth:Jwt:SigningKey", Convert.ToBase64String(new byte[16]), "too weak: 16 bytes" },
         { "Development", "Auth:Jwt:SigningKey", "not base64!", "must be base64" },

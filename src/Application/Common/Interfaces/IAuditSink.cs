@@ -11,7 +11,7 @@ public interface IAuditSink
 {
     /// <summary>
     /// Hands the entry to the writer. Completes at once unless the buffer is full; then it waits for room
-    /// (never drops the entry) and throws <see cref="TimeoutException"/> if none frees up in time.
+    /// (never drops the entry) and throws <see cref="Errors.AuditBacklogException"/> if none frees up in time.
     /// </summary>
     ValueTask WriteAsync(AuditEntry entry, CancellationToken cancellationToken);
 }

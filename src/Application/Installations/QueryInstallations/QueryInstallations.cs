@@ -16,7 +16,24 @@ namespace IntegrationHub.Application.Installations.QueryInstallations;
 
 /// <summary>Admin: installations across tenants, filtered, cursor-paged in a stable order.</summary>
 public sealed record QueryInstallationsQuery(string? TenantId, string? IntegrationId, bool? Enabled, string? Cursor, int? Limit)
-    : IQuery<Result<Page<TenantInstallationResponse>>>;
+    : IQuery<Result<Page<TenantInstallationResponse>>>
+{
+    /// <summary>Which read this page is for; one audit entry per admin request, however many pages it reads.</summary>
+    public InstallationsRead Read { get; init; } = InstallationsRead.Page;
+}
+
+/// <summary>What a page of <see cref="QueryInstallationsQuery"/> is read for.</summary>
+public enum InstallationsRead
+{
+    /// <summary>One page as the answer (JSON): audited as <c>installations ...</c>.</summary>
+    Page,
+
+    /// <summary>The first page of a CSV export: audited once for the whole export as <c>installations export ...</c>.</summary>
+    ExportStart,
+
+    /// <summary>A later page of the same export: not audited again.</summary>
+    ExportContinuation,
+}
 
 internal sealed class QueryInstallationsQueryValidator : AbstractValidator<QueryInstallationsQuery>
 {
@@ -53,8 +70,13 @@ internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, I
         }
 
         var page = await rows.ToPageAsync(i => i.Id, PageOrder.Ascending, query.Cursor, query.Limit, TenantInstallationResponse.From, cancellationToken);
+        if (query.Read == InstallationsRead.ExportContinuation)
+        {
+            return page;
+        }
+
         var detail = AuditDetail.Filters(
-            "installations",
+            query.Read == InstallationsRead.ExportStart ? "installations export" : "installations",
             ("tenantId", query.TenantId),
             ("integrationId", query.IntegrationId),
             ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null));

@@ -14,18 +14,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.WebApi.Endpoints;
+namespace IntegrationHub.Bench.Host;
 
 /// <summary>
 /// <c>/_bench</c>: the baselines the benchmarks (bench/) compare the hub with, in the same process, behind the same
-/// authentication: a token endpoint that does nothing else, a signup that is one raw SQLite insert, and the admin
-/// installation query as hand-written SQL. Mapped only with <c>Bench:Enabled=true</c> (off by default), never in
-/// Production, and left out of the OpenAPI document.
+/// authentication: a token endpoint that does nothing else, a signup that is one raw SQLite insert (into a table of
+/// its own, <c>BenchSignups</c>, created on first use), and the admin installation query as hand-written SQL. Only the
+/// benchmark host maps them; it refuses to start in Production; they are left out of the OpenAPI document.
 /// </summary>
 public static class BenchEndpoints
 {
-    public const string EnabledKey = "Bench:Enabled";
-
     private const string CreateTable =
         "CREATE TABLE IF NOT EXISTS BenchSignups (TenantId TEXT NOT NULL PRIMARY KEY, Name TEXT NOT NULL, CreatedAt INTEGER NOT NULL);";
 
@@ -39,26 +37,21 @@ public static class BenchEndpoints
         DateTimeOffset.UnixEpoch.AddYears(100),
         "bench0000000000000000000");
 
-    public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment)
+    public static WebApplication MapBenchEndpoints(this WebApplication app)
     {
-        var enabled = configuration.GetValue<bool>(EnabledKey);
-        if (enabled && environment.IsProduction())
+        if (app.Environment.IsProduction())
         {
             throw new InvalidOperationException(
-                "Bench:Enabled is true but the host environment is Production: the benchmark baselines are never served in Production. " +
+                "The benchmark host runs in Production: the benchmark baselines are never served in Production. " +
                 "Run benchmarks with ASPNETCORE_ENVIRONMENT=Benchmark (bench/run.sh does).");
         }
 
-        return enabled;
-    }
-
-    public static IEndpointRouteBuilder MapBenchEndpoints(this IEndpointRouteBuilder app, IConfiguration configuration)
-    {
+        var configuration = app.Configuration;
         var connectionString = configuration.GetConnectionString("Hub");
         var provider = (configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions()).Provider;
         if (provider != DatabaseProvider.Sqlite || string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException("Bench:Enabled needs Database:Provider=Sqlite and ConnectionStrings:Hub: the baselines are raw SQLite.");
+            throw new InvalidOperationException("The benchmark host needs Database:Provider=Sqlite and ConnectionStrings:Hub: the baselines are raw SQLite.");
         }
 
         var database = new BenchDatabase(connectionString);
