@@ -54,15 +54,23 @@ public sealed class ExportHub : IAsyncLifetime
         SqliteConnection.ClearAllPools();
     }
 
-    /// <summary>When armed, fails every installations query that continues after a cursor, as a failing disk would.</summary>
+    /// <summary>
+    /// When armed, lets the first installations query through (the export's first page) and fails every later one, as
+    /// a failing disk would; arming again starts over.
+    /// </summary>
     public sealed class LaterPageFault : DbCommandInterceptor
     {
-        private volatile bool _armed;
+        private int _armed;
+        private int _passed;
 
         public bool Armed
         {
-            get => _armed;
-            set => _armed = value;
+            get => Volatile.Read(ref _armed) == 1;
+            set
+            {
+                Volatile.Write(ref _passed, 0);
+                Volatile.Write(ref _armed, value ? 1 : 0);
+            }
         }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
@@ -70,7 +78,7 @@ public sealed class ExportHub : IAsyncLifetime
         {
             if (Armed
                 && command.CommandText.Contains("FROM \"Installations\"", StringComparison.Ordinal)
-                && command.Parameters.Cast<DbParameter>().Any(p => p.ParameterName.Contains("after", StringComparison.OrdinalIgnoreCase) && Convert.ToInt64(p.Value, System.Globalization.CultureInfo.InvariantCulture) > 0))
+                && Interlocked.Increment(ref _passed) > 1)
             {
                 throw new SqliteException("disk I/O error (injected by the test)", 10);
             }
