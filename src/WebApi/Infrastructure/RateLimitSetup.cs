@@ -7,18 +7,18 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace IntegrationHub.WebApi.Infrastructure;
 
-/// <summary>Section <c>RateLimits</c>: requests per minute; 0 disables that limit.</summary>
+/// <summary>Section <c>RateLimits</c>: requests per minute; 0 disables that limit, a negative value is refused at start.</summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    [Range(0, 1_000_000)]
+    [Range(0, int.MaxValue)]
     public int TenantTokenPerMinute { get; set; } = 60;
 
-    [Range(0, 1_000_000)]
+    [Range(0, int.MaxValue)]
     public int TenantRefreshPerMinute { get; set; } = 30;
 
-    [Range(0, 1_000_000)]
+    [Range(0, int.MaxValue)]
     public int ServiceKeyPerMinute { get; set; } = 6000;
 }
 
