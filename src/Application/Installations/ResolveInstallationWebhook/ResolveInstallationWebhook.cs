@@ -37,6 +37,9 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
     private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
 
+    /// <summary>Hangfire schedules to the second: a job may start up to a second before the row says it is due.</summary>
+    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an attempt holds the row before the reconciler may start another.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -44,7 +47,7 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
     {
         var webhook = await db.InstallationWebhooks.FirstOrDefaultAsync(w => w.Id == command.WebhookId, cancellationToken);
         var now = time.GetUtcNow();
-        if (webhook is null || !webhook.IsDue(now) || webhook.TenantId is not { } tenantId)
+        if (webhook is null || !webhook.IsDue(now + EarlyTolerance) || webhook.TenantId is not { } tenantId)
         {
             return webhook?.Status;
         }
