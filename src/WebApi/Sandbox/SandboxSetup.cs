@@ -80,8 +80,8 @@ public static class SandboxSetup
         // Signer and verifier must agree. When neither the sandbox's private key nor the hub's Alloy public key is
         // configured, both get the two halves of one key made for this process; a key configured on either side is
         // left alone (a hub with no public key accepts nothing, as in production).
-        var webhookKeyConfigured = !string.IsNullOrWhiteSpace(configuration[$"{AlloyWebhookOptions.SectionName}:{nameof(AlloyWebhookOptions.PublicKeyPem)}"])
-            || !string.IsNullOrWhiteSpace(configuration[$"{SandboxDefaults.ConfigurationSection}:Webhooks:{nameof(SandboxWebhookOptions.PrivateKeyPem)}"]);
+        var webhookKeyConfigured = !string.IsNullOrWhiteSpace(configuration["AlloyWebhooks:PublicKeyPem"])
+            || !string.IsNullOrWhiteSpace(configuration["AlloySandbox:Webhooks:PrivateKeyPem"]);
         if (!webhookKeyConfigured)
         {
             services.PostConfigure<AlloySandboxOptions>(o => o.Webhooks.PrivateKeyPem ??= EmbeddedWebhookKey.Value.ExportPkcs8PrivateKeyPem());
