@@ -19,7 +19,11 @@ public sealed class InstallationListingCoalescingTests
     public async Task Refresh_When200TenantsRefreshAtOnce_ShouldShareAtMostTwoAccountListingsAndGiveEachItsOwn()
     {
         // Arrange: 200 provisioned tenants, each with one installation of its own in Alloy.
-        await using var hub = new ConfiguredHub(new Dictionary<string, string?> { ["Alloy:Sandbox"] = "true" });
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Alloy:InstallationsListingReuseWindow"] = "00:00:02", // the shipped default
+        });
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenants = await ProvisionAsync(hub, service, Tenants);
         var integrationId = (await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenants[0].TenantId}/integrations", Ct))

@@ -305,6 +305,7 @@ public sealed class AlloyInstallationWebhookTests(AlloyInstallationWebhookTests.
                 ["AlloyWebhooks:PublicKeyPem"] = alloy.ExportSubjectPublicKeyInfoPem(),
                 ["AlloySandbox:Webhooks:PrivateKeyPem"] = alloy.ExportPkcs8PrivateKeyPem(),
                 ["AlloySandbox:Webhooks:InstallationUrl"] = WebhookPath,
+                ["Alloy:InstallationsListingReuseWindow"] = "00:00:02", // the shipped default: resolutions share listings
             };
             foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             {
