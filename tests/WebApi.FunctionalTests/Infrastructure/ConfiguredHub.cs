@@ -41,9 +41,10 @@ public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         _configuration.Set("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
         _configuration.Set("Serilog:MinimumLevel:Override:System.Net.Http.HttpClient", "Verbose");
         _configuration.Set("Serilog:ConsoleMinimumLevel", "Warning");
+        // A null value removes a default set above: the hub then sees the key as unset.
         foreach (var (key, value) in settings)
         {
-            _configuration.Set(key, value);
+            _configuration.SetOrRemove(key, value);
         }
 
         if (start)
@@ -125,6 +126,18 @@ public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
         public new void Set(string key, string? value) => Data[key] = value;
+
+        public void SetOrRemove(string key, string? value)
+        {
+            if (value is null)
+            {
+                Data.Remove(key);
+            }
+            else
+            {
+                Data[key] = value;
+            }
+        }
 
         public void Reload() => OnReload();
 

@@ -63,6 +63,36 @@ public sealed class AlloyInstallationWebhookTests(AlloyInstallationWebhookTests.
     }
 
     [Fact]
+    public async Task Install_OnTheEmbeddedDefaultWithNoWebhookSettings_ShouldStillReachTheHubSigned()
+    {
+        // Arrange: what `dotnet run --project src/WebApi` gives a newcomer: no webhook key on either side, no URL.
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["AlloySandbox:Webhooks:InstallationUrl"] = null,
+            ["Alloy:InstallationsListingReuseWindow"] = null,
+        });
+        var service = hub.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("iw-newcomer");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "newcomer" }, Ct)).Dispose();
+        var tenant = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct), t => t.State() == "Provisioned", "provisioning");
+        var integrationId = (await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/integrations", Ct))
+            .GetProperty("items")[0].GetProperty("integrationId").GetString()!;
+
+        // Act
+        var installationId = await hub.Sandbox.InstallAsync(tenant.UserId()!, integrationId, cancellationToken: Ct);
+        var records = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/installations", ct),
+            r => r.GetProperty("items").GetArrayLength() > 0,
+            "the embedded sandbox's webhook to record the installation");
+
+        // Assert
+        records.GetProperty("items").EnumerateArray().Single().GetProperty("installationId").GetString().ShouldBe(installationId);
+        hub.LogSink.Since(0).ShouldNotContain(l => l.Contains("Alloy webhook refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Delivery_WhenTheSameDeliveryArrivesTwice_ShouldAddNoSecondHistoryEntry()
     {
         // Arrange: an installation the webhook already recorded.
