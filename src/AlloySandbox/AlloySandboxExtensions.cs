@@ -38,6 +38,8 @@ public static class AlloySandboxExtensions
         services.AddSingleton<CallCounter>();
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<ErrorWebhookEmitter>();
+        services.AddSingleton<InstallationWebhookEmitter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InstallationWebhookEmitter>(sp => sp.GetRequiredService<InstallationWebhookEmitter>()));
         // Signature headers are credentials of a sort: never written to logs by HttpClient's own logging.
         services.AddHttpClient(ErrorWebhookEmitter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
             .RedactLoggedHeaders(_ => true);

@@ -23,6 +23,12 @@ public sealed class SandboxWebhookOptions
     /// <summary>Where error webhooks go unless a request names a URL: absolute, or a path on the control request's host.</summary>
     public string? ErrorUrl { get; set; }
 
+    /// <summary>
+    /// Where the Integration Installation Webhook goes when an installation completes (H2 or the modal's Connect):
+    /// absolute, or a path on the install request's host. Unset or empty: not sent.
+    /// </summary>
+    public string? InstallationUrl { get; set; }
+
     /// <summary>The RSA private key (PEM) that signs webhooks; unset: a key generated once per process.</summary>
     public string? PrivateKeyPem { get; set; }
 }
@@ -48,7 +54,10 @@ public sealed class AlloySandboxOptions
     /// <summary>Faults in force from start-up, until changed through <c>/_sandbox/faults</c>.</summary>
     public FaultSettings? Faults { get; set; }
 
-    /// <summary>Outgoing webhooks (Alloy's error stream), sent on request through <c>/_sandbox/webhooks</c>.</summary>
+    /// <summary>
+    /// Outgoing webhooks: Alloy's error stream, sent on request through <c>/_sandbox/webhooks</c>, and the installation
+    /// webhook, sent when an installation completes.
+    /// </summary>
     public SandboxWebhookOptions Webhooks { get; set; } = new();
 
     internal IReadOnlyList<SandboxKeyOptions> EffectiveKeys()

@@ -114,6 +114,7 @@ public static class DependencyInjection
         // HttpClient's trace logging prints request headers: never the values (the Alloy key is one of them).
         services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));
 
+        services.AddSingleton<InstallationListingCoalescer>();
         services.AddTransient<IAlloyClient, AlloyClient>();
     }
 

@@ -172,49 +172,10 @@ public sealed class WebhookTests
     }
 
     private static bool Verify(RSA key, byte[] signature, string method, string url, byte[] body) =>
-        key.VerifyData((byte[])[.. Encoding.UTF8.GetBytes(method + url), .. body], signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        WebhookSignatures.Verify(key, signature, method, url, body);
 
     private static Task<SandboxHost> StartAsync(Receiver receiver, IDictionary<string, string?>? configuration = null) =>
         SandboxHost.StartMountedAsync(configuration, services => services
             .AddHttpClient(ErrorWebhookEmitter.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new CapturingHandler(receiver)));
-
-    public sealed record Delivery(string Method, string Url, string? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body);
-
-    /// <summary>Stands in for the hub's webhook endpoint: records each delivery and answers a fixed status.</summary>
-    private sealed class Receiver(HttpStatusCode status, bool fail = false)
-    {
-        private readonly ConcurrentQueue<Delivery> _deliveries = new();
-
-        public HttpStatusCode Status => status;
-
-        public bool Fail => fail;
-
-        public void Add(Delivery delivery) => _deliveries.Enqueue(delivery);
-
-        public IReadOnlyList<Delivery> All() => [.. _deliveries];
-
-        public Delivery Single()
-        {
-            var all = All();
-            all.Count.ShouldBe(1);
-            return all[0];
-        }
-    }
-
-    private sealed class CapturingHandler(Receiver receiver) : HttpMessageHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (receiver.Fail)
-            {
-                throw new HttpRequestException("Connection refused (test)");
-            }
-
-            var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
-            var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-            receiver.Add(new Delivery(request.Method.Method, request.RequestUri!.AbsoluteUri, request.Content?.Headers.ContentType?.MediaType, headers, body));
-            return new HttpResponseMessage(receiver.Status) { Content = new StringContent("{\"ok\":true}", Encoding.UTF8, "application/json") };
-        }
-    }
 }

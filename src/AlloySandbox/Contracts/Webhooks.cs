@@ -30,3 +30,14 @@ internal sealed record AlloyErrorRecord(
     string Error,
     string CreatedAt,
     string UpdatedAt);
+
+/// <summary>
+/// Alloy's Integration Installation Webhook body (docs/alloy-api.md), sent when a user completes an installation:
+/// no installation id, no timestamp, no event id.
+/// </summary>
+internal sealed record AlloyInstallationWebhookBody(
+    string UserId,
+    IReadOnlyList<string> WorkflowIds,
+    string IntegrationId,
+    IReadOnlyDictionary<string, string> Credentials,
+    bool Success);

@@ -1,6 +1,7 @@
 using IntegrationHub.AlloySandbox.Contracts;
 using IntegrationHub.AlloySandbox.Http;
 using IntegrationHub.AlloySandbox.Store;
+using IntegrationHub.AlloySandbox.Webhooks;
 
 namespace IntegrationHub.AlloySandbox.Endpoints;
 
@@ -48,11 +49,25 @@ internal static class InstallationEndpoints
             : SandboxResults.Error(body.Error);
     }
 
-    public static async Task<IResult> CompleteInstallation(HttpContext http, InstallationStore store)
+    /// <summary>H2; like Alloy, announces the completed installation through the installation webhook (in the background).</summary>
+    public static async Task<IResult> CompleteInstallation(HttpContext http, InstallationStore store, InstallationWebhookEmitter webhooks)
     {
         var body = await RequestBody.ReadAsync<CompleteInstallationRequest>(http.Request);
-        return body.IsSuccess
-            ? SandboxResults.From(await store.CompleteInstallationAsync(http.Environment(), body.Value))
-            : SandboxResults.Error(body.Error);
+        if (!body.IsSuccess)
+        {
+            return SandboxResults.Error(body.Error);
+        }
+
+        AlloyInstallationWebhookBody? completed = null;
+        var result = await store.CompleteInstallationAsync(http.Environment(), body.Value, c => completed = c);
+        if (completed is not null)
+        {
+            webhooks.Enqueue(completed, RequestBase(http));
+        }
+
+        return SandboxResults.From(result);
     }
+
+    /// <summary>Scheme and host of the request, against which a path-only webhook URL resolves (the hub, when mounted).</summary>
+    internal static Uri RequestBase(HttpContext http) => new($"{http.Request.Scheme}://{http.Request.Host.ToUriComponent()}/");
 }

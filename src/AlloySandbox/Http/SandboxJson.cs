@@ -36,6 +36,7 @@ internal static class SandboxJson
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(AlloyInstallationWebhookBody))]
 [JsonSerializable(typeof(SuccessResponse))]
 [JsonSerializable(typeof(ActivatedResponse))]
 [JsonSerializable(typeof(DeactivatedResponse))]

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using IntegrationHub.AlloySandbox.Catalog;
 using IntegrationHub.AlloySandbox.Contracts;
+using IntegrationHub.AlloySandbox.Endpoints;
 using IntegrationHub.AlloySandbox.Http;
 using IntegrationHub.AlloySandbox.Store;
 using IntegrationHub.AlloySandbox.Tokens;
+using IntegrationHub.AlloySandbox.Webhooks;
 using Microsoft.Extensions.Primitives;
 
 namespace IntegrationHub.AlloySandbox.Modal;
@@ -110,8 +112,14 @@ internal static class ModalEndpoints
             return SandboxResults.Error(started.Error);
         }
 
+        AlloyInstallationWebhookBody? announced = null;
         var completed = await installations.CompleteInstallationAsync(
-            user.Environment, new CompleteInstallationRequest(started.Value.InstallationId, data));
+            user.Environment, new CompleteInstallationRequest(started.Value.InstallationId, data), c => announced = c);
+        if (announced is not null)
+        {
+            http.RequestServices.GetRequiredService<InstallationWebhookEmitter>().Enqueue(announced, InstallationEndpoints.RequestBase(http));
+        }
+
         return completed.IsSuccess
             ? SandboxResults.Ok(new ModalInstallResponse(started.Value.InstallationId, [.. started.Value.Data.Select(b => b.WorkflowId)]))
             : SandboxResults.Error(completed.Error);

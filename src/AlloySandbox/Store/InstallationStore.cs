@@ -169,7 +169,9 @@ internal sealed class InstallationStore(SandboxState state, CredentialStore cred
         });
 
     /// <summary>H2: enables the installation and installs its workflows (active, at their current version) for the user.</summary>
-    public Task<Result<MessageResponse>> CompleteInstallationAsync(SandboxEnvironment environment, CompleteInstallationRequest? request) =>
+    /// <param name="completed">Told, on success, what Alloy's installation webhook would carry.</param>
+    public Task<Result<MessageResponse>> CompleteInstallationAsync(
+        SandboxEnvironment environment, CompleteInstallationRequest? request, Action<AlloyInstallationWebhookBody>? completed = null) =>
         state.WriteAsync<MessageResponse>(environment, partition =>
         {
             if (string.IsNullOrEmpty(request?.InstallationId))
@@ -230,6 +232,12 @@ internal sealed class InstallationStore(SandboxState state, CredentialStore cred
                 user.Workflows[workflow.WorkflowId] = new UserWorkflowState { Active = true, InstalledVersion = workflow.Version };
             }
 
+            completed?.Invoke(new AlloyInstallationWebhookBody(
+                installation.UserId,
+                [.. installation.WorkflowIds],
+                installation.IntegrationId,
+                new Dictionary<string, string>(installation.CredentialIds, StringComparer.Ordinal),
+                Success: true));
             return new MessageResponse("Installation completed successfully");
         });
 

@@ -39,7 +39,7 @@ internal sealed class ErrorWebhookEmitter(
             return ApiError.BadRequest("url is required (or configure AlloySandbox:Webhooks:ErrorUrl)");
         }
 
-        if (!TryResolve(configured, requestBase, out var url))
+        if (!WebhookUrls.TryResolve(configured, requestBase, out var url))
         {
             return ApiError.BadRequest("url must be an absolute http(s) URL or a path starting with '/'");
         }
@@ -85,24 +85,5 @@ internal sealed class ErrorWebhookEmitter(
                 record.ExecutionId, url.GetLeftPart(UriPartial.Path), ex.Message);
             return new ApiError(StatusCodes.Status502BadGateway, $"Delivery to {url.GetLeftPart(UriPartial.Path)} failed: {ex.Message}");
         }
-    }
-
-    private static bool TryResolve(string value, Uri requestBase, out Uri url)
-    {
-        value = value.Trim();
-        if (Uri.TryCreate(value, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
-        {
-            url = absolute;
-            return true;
-        }
-
-        if (value.StartsWith('/') && !value.StartsWith("//", StringComparison.Ordinal))
-        {
-            url = new Uri(requestBase, value);
-            return true;
-        }
-
-        url = requestBase;
-        return false;
     }
 }

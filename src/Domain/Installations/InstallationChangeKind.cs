@@ -14,4 +14,7 @@ public enum InstallationChangeSource
     FrontendRefresh,
     Sync,
     Admin,
+
+    /// <summary>Alloy's Integration Installation Webhook (resolved through the account listing).</summary>
+    Webhook,
 }

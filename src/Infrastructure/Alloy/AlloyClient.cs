@@ -13,7 +13,12 @@ namespace IntegrationHub.Infrastructure.Alloy;
 
 /// <summary>Adapts the Refit client to the Application port: Alloy's answers become results, Refit stays here.</summary>
 /// <remarks>A rejected key answers with <c>Retry-After</c> = <c>Provisioning:KeyRejectedRetryDelay</c>, when provisioning tries again.</remarks>
-public sealed partial class AlloyClient(IAlloyApi api, IOptionsMonitor<ProvisioningOptions> provisioning, ILogger<AlloyClient> logger) : IAlloyClient
+/// <remarks>The account-wide installation listing is shared between concurrent callers (<see cref="InstallationListingCoalescer"/>).</remarks>
+public sealed partial class AlloyClient(
+    IAlloyApi api,
+    IOptionsMonitor<ProvisioningOptions> provisioning,
+    InstallationListingCoalescer installationListings,
+    ILogger<AlloyClient> logger) : IAlloyClient
 {
     public async Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken)
     {
@@ -135,7 +140,10 @@ public sealed partial class AlloyClient(IAlloyApi api, IOptionsMonitor<Provision
             .ToList();
     }
 
-    public async Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken)
+    public Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken) =>
+        installationListings.ListAsync(ListAllInstallationsAsync, cancellationToken);
+
+    private async Task<Result<IReadOnlyList<AlloyInstallation>>> ListAllInstallationsAsync(CancellationToken cancellationToken)
     {
         var response = await CallAsync("GET /installations", api.ListInstallationsAsync, cancellationToken);
         if (!response.IsSuccess)

@@ -18,4 +18,10 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleDeprovisioning(long accountId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<DeprovisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
+
+    public void EnqueueInstallationWebhook(long webhookId) =>
+        afterCommit.Run(db, () => client.Enqueue<ResolveInstallationWebhookJob>(j => j.RunAsync(webhookId, CancellationToken.None)));
+
+    public void ScheduleInstallationWebhook(long webhookId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<ResolveInstallationWebhookJob>(j => j.RunAsync(webhookId, CancellationToken.None), at));
 }

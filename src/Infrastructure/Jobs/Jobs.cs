@@ -1,4 +1,6 @@
 using Hangfire;
+using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
+using IntegrationHub.Application.Installations.ResolveInstallationWebhook;
 using IntegrationHub.Application.Installations.SyncInstallations;
 using IntegrationHub.Application.Provisioning.DeprovisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
@@ -44,4 +46,24 @@ public sealed class SyncInstallationsJob(ISender sender)
     [JobDisplayName("Sync installations and detect drift")]
     public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.Send(new SyncInstallationsCommand(), cancellationToken);
+}
+
+public sealed class ResolveInstallationWebhookJob(ISender sender)
+{
+    // The command schedules its own retries (the row says when); Hangfire's retries cover only crashes.
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Resolve installation webhook {0}")]
+    public async Task RunAsync(long webhookId, CancellationToken cancellationToken) =>
+        await sender.Send(new ResolveInstallationWebhookCommand(webhookId), cancellationToken);
+}
+
+public sealed class ReconcileInstallationWebhooksJob(ISender sender)
+{
+    public const string RecurringJobId = "reconcile-installation-webhooks";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [JobDisplayName("Re-enqueue pending installation webhooks")]
+    public async Task RunAsync(CancellationToken cancellationToken) =>
+        await sender.Send(new ReconcileInstallationWebhooksCommand(), cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Hangfire;
+using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public sealed class StartupReconciler(
         {
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileInstallationWebhooksCommand(AtStartup: true), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -46,6 +48,10 @@ public sealed class StartupReconciler(
         {
             recurring.AddOrUpdate<ReconcileProvisioningJob>(
                 ReconcileProvisioningJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.ReconcilerCron);
+            recurring.AddOrUpdate<ReconcileInstallationWebhooksJob>(
+                ReconcileInstallationWebhooksJob.RecurringJobId,
                 j => j.RunAsync(CancellationToken.None),
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<SyncInstallationsJob>(

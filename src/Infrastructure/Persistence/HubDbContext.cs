@@ -23,6 +23,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<IntegrationError> IntegrationErrors => Set<IntegrationError>();
 
+    public DbSet<InstallationWebhook> InstallationWebhooks => Set<InstallationWebhook>();
+
     public void ClearChangeTracker() => ChangeTracker.Clear();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -5,6 +5,7 @@ using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Installations.GetInstallationHistory;
+using IntegrationHub.Application.Installations.QueryInstallationWebhooks;
 using IntegrationHub.Application.Installations.QueryInstallations;
 using IntegrationHub.Application.IntegrationErrors;
 using IntegrationHub.Application.IntegrationErrors.QueryIntegrationErrors;
@@ -39,8 +40,16 @@ public static partial class AdminEndpoints
         group.MapGet("/integration-errors", QueryIntegrationErrors)
             .WithSummary("Alloy workflow errors across tenants (and of Alloy users no tenant has), newest first, cursor-paged.")
             .ProducesValidationProblem();
+        group.MapGet("/installation-webhooks", QueryInstallationWebhooks)
+            .WithSummary("Received Alloy installation webhooks, newest first, cursor-paged; unmatched=true: those for Alloy users no tenant has.")
+            .ProducesValidationProblem();
         return app;
     }
+
+    public static async Task<Results<Ok<Page<InstallationWebhookResponse>>, ProblemHttpResult>> QueryInstallationWebhooks(
+        [FromQuery] bool? unmatched, [FromQuery] string? cursor, [FromQuery] int? limit,
+        ISender sender, HttpContext http, CancellationToken cancellationToken) =>
+        (await sender.Send(new QueryInstallationWebhooksQuery(unmatched, cursor, limit), cancellationToken)).ToHttpResult(http);
 
     public static async Task<Results<Ok<Page<AuditEntryResponse>>, ProblemHttpResult>> QueryAuditLog(
         [FromQuery] string? tenantId, [FromQuery] AuditAction? action, [FromQuery] string? cursor, [FromQuery] int? limit,

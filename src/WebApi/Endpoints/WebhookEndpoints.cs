@@ -1,3 +1,4 @@
+using IntegrationHub.Application.Installations.ReceiveInstallationWebhook;
 using IntegrationHub.Application.IntegrationErrors.ReceiveAlloyErrorWebhook;
 using IntegrationHub.WebApi.Errors;
 using IntegrationHub.WebApi.Webhooks;
@@ -25,6 +26,18 @@ public static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/alloy/installations", ReceiveAlloyInstallation)
+            .WithSummary("Alloy's Integration Installation Webhook: verified by X-Alloy-Signature, stored, resolved in the background.")
+            .WithDescription("Send Alloy's body {userId, workflowIds, integrationId, credentials, success} with X-Alloy-Signature "
+                + "(hex RSA PKCS#1 v1.5 SHA-256 over METHOD + URL + BODY). 202: stored; a job finds the installation in the account "
+                + "listing and updates the tenant's records (history source Webhook). success=false and users no tenant has are "
+                + "recorded only (see GET /api/admin/installation-webhooks).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -47,5 +60,18 @@ public static class WebhookEndpoints
         }
 
         return result.Value.Duplicate ? TypedResults.Ok(result.Value) : TypedResults.Accepted((string?)null, result.Value);
+    }
+
+    public static async Task<Results<Accepted<ReceiveInstallationWebhookResponse>, ProblemHttpResult>> ReceiveAlloyInstallation(
+        HttpContext http, AlloyWebhookReader reader, ISender sender, CancellationToken cancellationToken)
+    {
+        var read = await reader.ReadAsync(http, cancellationToken);
+        if (read.Delivery is not { } delivery)
+        {
+            return read.Problem!;
+        }
+
+        var result = await sender.Send(new ReceiveInstallationWebhookCommand(delivery.Body), cancellationToken);
+        return result.IsSuccess ? TypedResults.Accepted((string?)null, result.Value) : result.Error.ToProblem(http);
     }
 }

@@ -1,5 +1,7 @@
 #if ALLOY_SANDBOX
+using System.Security.Cryptography;
 using IntegrationHub.AlloySandbox;
+using IntegrationHub.Infrastructure.Webhooks;
 using IntegrationHub.Domain.AlloyAccounts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,6 +20,9 @@ namespace IntegrationHub.WebApi.Sandbox;
 public static class SandboxSetup
 {
     public const string MountPath = "/sandbox/alloy";
+
+    /// <summary>Where the embedded sandbox sends its installation webhooks unless configured: the hub's own receiver.</summary>
+    public const string DefaultInstallationWebhookPath = "/api/webhooks/alloy/installations";
 
     /// <summary>Whether this build contains the sandbox (Debug builds do; Release builds and publish output do not).</summary>
     public static bool IsCompiledIn =>
@@ -66,8 +71,28 @@ public static class SandboxSetup
                 o.ApiKey = o.Environment == AlloyEnvironment.Production ? SandboxDefaults.ProductionKey : SandboxDefaults.DevelopmentKey;
             }
         });
+
+        // The embedded sandbox plays Alloy: it announces completed installations to the hub's own receiver (a path
+        // resolves against the host the install request came to, i.e. this hub) unless AlloySandbox:Webhooks:InstallationUrl
+        // says otherwise ("" turns it off).
+        services.PostConfigure<AlloySandboxOptions>(o => o.Webhooks.InstallationUrl ??= DefaultInstallationWebhookPath);
+
+        // Signer and verifier must agree. When neither the sandbox's private key nor the hub's Alloy public key is
+        // configured, both get the two halves of one key made for this process; a key configured on either side is
+        // left alone (a hub with no public key accepts nothing, as in production).
+        var webhookKeyConfigured = !string.IsNullOrWhiteSpace(configuration["AlloyWebhooks:PublicKeyPem"])
+            || !string.IsNullOrWhiteSpace(configuration["AlloySandbox:Webhooks:PrivateKeyPem"]);
+        if (!webhookKeyConfigured)
+        {
+            services.PostConfigure<AlloySandboxOptions>(o => o.Webhooks.PrivateKeyPem ??= EmbeddedWebhookKey.Value.ExportPkcs8PrivateKeyPem());
+            services.PostConfigure<AlloyWebhookOptions>(o => o.PublicKeyPem ??= EmbeddedWebhookKey.Value.ExportSubjectPublicKeyInfoPem());
+        }
+
         return services;
     }
+
+    /// <summary>The webhook signing key of the embedded sandbox when none is configured: one per process.</summary>
+    private static readonly Lazy<RSA> EmbeddedWebhookKey = new(() => RSA.Create(2048), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Serves the sandbox's API and pages under <see cref="MountPath"/>.</summary>
     public static IEndpointRouteBuilder MapEmbeddedSandbox(this IEndpointRouteBuilder app)

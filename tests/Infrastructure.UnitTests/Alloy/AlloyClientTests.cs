@@ -400,6 +400,9 @@ public sealed class AlloyClientTests
     {
         var http = new HttpClient(handler) { BaseAddress = new Uri("https://alloy.test/") };
         var api = RestService.ForGenerated<IAlloyApi>(http, AlloyJsonContext.Default);
-        return new AlloyClient(api, new TestOptionsMonitor<ProvisioningOptions>(provisioning ?? new ProvisioningOptions()), NullLogger<AlloyClient>.Instance);
+        // No sharing of installation listings here: each test call must reach the handler.
+        var listings = new InstallationListingCoalescer(
+            new TestOptionsMonitor<HubAlloyOptions>(new HubAlloyOptions { InstallationsListingReuseWindow = TimeSpan.Zero }), TimeProvider.System);
+        return new AlloyClient(api, new TestOptionsMonitor<ProvisioningOptions>(provisioning ?? new ProvisioningOptions()), listings, NullLogger<AlloyClient>.Instance);
     }
 }

@@ -35,13 +35,16 @@ public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         _configuration.Set("Hangfire:SchedulePollingInterval", "00:00:00.500");
         _configuration.Set("Provisioning:BaseDelay", "00:00:00.200");
         _configuration.Set("Provisioning:MaxDelay", "00:00:02");
+        _configuration.Set("AlloySandbox:Webhooks:InstallationUrl", ""); // off unless a test turns it on (see HubFactory)
+        _configuration.Set("Alloy:InstallationsListingReuseWindow", "00:00:00"); // no shared listings unless a test asks (see HubFactory)
         _configuration.Set("Serilog:MinimumLevel:Default", "Verbose");
         _configuration.Set("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
         _configuration.Set("Serilog:MinimumLevel:Override:System.Net.Http.HttpClient", "Verbose");
         _configuration.Set("Serilog:ConsoleMinimumLevel", "Warning");
+        // A null value removes a default set above: the hub then sees the key as unset.
         foreach (var (key, value) in settings)
         {
-            _configuration.Set(key, value);
+            _configuration.SetOrRemove(key, value);
         }
 
         if (start)
@@ -123,6 +126,18 @@ public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
 
         public new void Set(string key, string? value) => Data[key] = value;
+
+        public void SetOrRemove(string key, string? value)
+        {
+            if (value is null)
+            {
+                Data.Remove(key);
+            }
+            else
+            {
+                Data[key] = value;
+            }
+        }
 
         public void Reload() => OnReload();
 

@@ -43,6 +43,7 @@ public sealed class AccessMatrixTests(HubFactory hub)
         new("GET", "/api/admin/audit", Callers.Admin),
         new("GET", "/api/tenants/{t}/integration-errors", Callers.Member | Callers.Service | Callers.Admin),
         new("GET", "/api/admin/integration-errors", Callers.Admin),
+        new("GET", "/api/admin/installation-webhooks", Callers.Admin),
     ];
 
     public static readonly string[] Credentials =

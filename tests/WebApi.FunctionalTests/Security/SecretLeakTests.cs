@@ -166,6 +166,10 @@ public sealed class SecretLeakTests(HubFactory hub)
 
             await CallAsync(member, HttpMethod.Get, "/api/tenants/{tenantId}/integration-errors", $"/api/tenants/{tenantId}/integration-errors");
 
+            // Alloy's installation webhook: a forged delivery (the signed path is covered by the installation webhook tests).
+            (await CallAsync(anonymous, HttpMethod.Post, "/api/webhooks/alloy/installations", "/api/webhooks/alloy/installations",
+                new { userId = tenant.UserId(), integrationId = "forged", success = true })).ShouldBe(HttpStatusCode.Unauthorized);
+
             // Admin queries.
             await CallAsync(admin, HttpMethod.Get, "/api/admin/tenants", "/api/admin/tenants?limit=10");
             var installations = await admin.GetFromJsonAsync<JsonElement>("/api/admin/installations?limit=10", Ct);
@@ -173,6 +177,7 @@ public sealed class SecretLeakTests(HubFactory hub)
             var installationId = installations.GetProperty("items")[0].GetProperty("installationId").GetString()!;
             await CallAsync(admin, HttpMethod.Get, "/api/admin/installations/{installationId}/history", $"/api/admin/installations/{installationId}/history");
             await CallAsync(admin, HttpMethod.Get, "/api/admin/audit", "/api/admin/audit?limit=10");
+            await CallAsync(admin, HttpMethod.Get, "/api/admin/installation-webhooks", "/api/admin/installation-webhooks?unmatched=true&limit=10");
             await CallAsync(admin, HttpMethod.Get, "/api/admin/integration-errors", "/api/admin/integration-errors?limit=10");
 
             // The admin console: the session cookie is a credential too; the dashboard behind it.

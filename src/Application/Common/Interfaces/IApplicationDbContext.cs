@@ -23,6 +23,8 @@ public interface IApplicationDbContext
 
     DbSet<IntegrationError> IntegrationErrors { get; }
 
+    DbSet<InstallationWebhook> InstallationWebhooks { get; }
+
     DatabaseFacade Database { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);

@@ -16,4 +16,10 @@ public interface IBackgroundJobs
     void EnqueueDeprovisioning(long accountId);
 
     void ScheduleDeprovisioning(long accountId, DateTimeOffset at);
+
+    /// <summary>Resolves a received installation webhook soon (after the current transaction commits, if any).</summary>
+    void EnqueueInstallationWebhook(long webhookId);
+
+    /// <summary>Resolves a received installation webhook at <paramref name="at"/> (a retry).</summary>
+    void ScheduleInstallationWebhook(long webhookId, DateTimeOffset at);
 }

@@ -39,6 +39,14 @@ public sealed class HubAlloyOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan IntegrationsCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a completed account-wide installation listing (<c>GET /installations</c>) may serve other callers:
+    /// refreshes and webhook resolutions of different tenants that ask while a listing is in flight, or within this
+    /// window after it completed, share it. Zero: every caller makes its own call.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan InstallationsListingReuseWindow { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Retries, timeouts and circuit breaker of the HTTP client (section <c>Alloy:Resilience</c>).</summary>
     public AlloyResilienceOptions Resilience { get; set; } = new();
 }
