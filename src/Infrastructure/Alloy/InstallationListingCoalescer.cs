@@ -7,69 +7,123 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Infrastructure.Alloy;
 
 /// <summary>
-/// Alloy lists installations only for the whole account (<c>GET /installations</c>, I1 in docs/alloy-api.md), so
-/// every tenant's refresh and every webhook resolution downloads the same list. This shares it, per environment:
-/// callers that ask while a listing is in flight wait for that listing (single flight), and a successful listing
-/// keeps serving callers for <see cref="HubAlloyOptions.InstallationsListingReuseWindow"/> after it completed.
-/// A failure is answered to the callers that waited for it but is never reused. A zero window disables both: each
-/// caller makes its own call. The upstream call does not take any caller's cancellation (others may be waiting on
-/// it); a cancelled caller stops waiting. Per process: nothing here is needed for correctness.
+/// Alloy lists installations only for the whole account (<c>GET /installations</c>, N1 in docs/alloy-api.md), so
+/// every tenant's refresh and every webhook resolution downloads the same list. This shares it, per environment,
+/// without ever answering with a list older than the question: a caller is served only by a listing whose upstream
+/// call started after the caller asked. The first caller starts a listing; callers that ask while it is in flight
+/// cannot use it (it may predate an installation they were told about), so they all share the next listing, which
+/// starts the moment the current one ends. Each listing starts <see cref="HubAlloyOptions.InstallationListingGather"/>
+/// after its first caller asked, so a burst that arrives over that long shares one call: a burst costs a couple of
+/// calls, and a caller waits at most the gather time plus two listing times. A failure is answered to the callers that
+/// shared that call and never reused.
+/// <see cref="HubAlloyOptions.CoalesceInstallationListings"/> = false makes every caller call Alloy itself. The
+/// upstream call takes no caller's cancellation (others wait on it); a cancelled caller only stops waiting. Per
+/// process: nothing here is needed for correctness.
 /// </summary>
 public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions> options, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<AlloyEnvironment, Listing> _listings = [];
+    private readonly TimeProvider _time = time;
+    private readonly Dictionary<AlloyEnvironment, Flight> _flights = [];
 
     public async Task<Result<IReadOnlyList<AlloyInstallation>>> ListAsync(
         Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch,
         CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var window = settings.InstallationsListingReuseWindow;
-        if (window <= TimeSpan.Zero)
+        if (!settings.CoalesceInstallationListings)
         {
             return await fetch(cancellationToken);
         }
 
-        Listing listing;
+        Task<Result<IReadOnlyList<AlloyInstallation>>> listing;
         lock (_gate)
         {
-            if (!_listings.TryGetValue(settings.Environment, out listing!) || !listing.Serves(time.GetUtcNow(), window))
+            if (!_flights.TryGetValue(settings.Environment, out var flight))
             {
-                listing = new Listing();
-                listing.Start(fetch, time);
-                _listings[settings.Environment] = listing;
+                flight = new Flight(this, settings.Environment, settings.InstallationListingGather);
+                _flights[settings.Environment] = flight;
             }
+
+            listing = flight.Join(fetch);
         }
 
-        return await listing.Task.WaitAsync(cancellationToken);
+        return await listing.WaitAsync(cancellationToken);
     }
 
-    private sealed class Listing
+    /// <summary>The listing in flight for one environment and the one queued behind it; guarded by the coalescer's gate.</summary>
+    private sealed class Flight(InstallationListingCoalescer owner, AlloyEnvironment environment, TimeSpan gather)
     {
-        private DateTimeOffset? _completedAt;
+        private DateTimeOffset _nextAskedAt;
 
-        public Task<Result<IReadOnlyList<AlloyInstallation>>> Task { get; private set; } = null!;
+        private Task<Result<IReadOnlyList<AlloyInstallation>>>? _current;
+        private TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>? _next;
+        private Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>>? _nextFetch;
 
-        public void Start(Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch, TimeProvider time) =>
-            Task = RunAsync(fetch, time);
+        public Task<Result<IReadOnlyList<AlloyInstallation>>> Join(Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch)
+        {
+            if (_current is null)
+            {
+                _current = RunAsync(fetch, owner._time.GetUtcNow() + gather);
+                return _current;
+            }
 
-        /// <summary>In flight, or succeeded less than <paramref name="window"/> ago.</summary>
-        public bool Serves(DateTimeOffset now, TimeSpan window) =>
-            !Task.IsCompleted
-            || (Task.IsCompletedSuccessfully && Task.Result.IsSuccess && _completedAt is { } at && now - at < window);
+            // In flight, started before this caller asked: wait for the next one, which starts after it.
+            if (_next is null)
+            {
+                _next = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _nextFetch = fetch;
+                _nextAskedAt = owner._time.GetUtcNow();
+            }
+
+            return _next.Task;
+        }
 
         private async Task<Result<IReadOnlyList<AlloyInstallation>>> RunAsync(
-            Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch, TimeProvider time)
+            Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch, DateTimeOffset startAt)
         {
-            await System.Threading.Tasks.Task.Yield(); // never run the call under the gate
+            await Task.Yield(); // never run the call under the gate
             try
             {
+                var wait = startAt - owner._time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, owner._time);
+                }
+
                 return await fetch(CancellationToken.None);
             }
             finally
             {
-                _completedAt = time.GetUtcNow();
+                Promote();
+            }
+        }
+
+        /// <summary>The current listing ended: the queued one (if any) becomes current and starts now.</summary>
+        private void Promote()
+        {
+            TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>? waiting;
+            Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>>? fetch;
+            lock (owner._gate)
+            {
+                waiting = _next;
+                fetch = _nextFetch;
+                _next = null;
+                _nextFetch = null;
+                _current = waiting is null || fetch is null ? null : RunAsync(fetch, _nextAskedAt + gather);
+                if (_current is null)
+                {
+                    owner._flights.Remove(environment);
+                }
+                else
+                {
+                    _ = _current.ContinueWith(
+                        static (done, state) => ((TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>)state!).SetFromTask(done),
+                        waiting,
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
             }
         }
     }

@@ -402,7 +402,7 @@ public sealed class AlloyClientTests
         var api = RestService.ForGenerated<IAlloyApi>(http, AlloyJsonContext.Default);
         // No sharing of installation listings here: each test call must reach the handler.
         var listings = new InstallationListingCoalescer(
-            new TestOptionsMonitor<HubAlloyOptions>(new HubAlloyOptions { InstallationsListingReuseWindow = TimeSpan.Zero }), TimeProvider.System);
+            new TestOptionsMonitor<HubAlloyOptions>(new HubAlloyOptions { CoalesceInstallationListings = false }), TimeProvider.System);
         return new AlloyClient(api, new TestOptionsMonitor<ProvisioningOptions>(provisioning ?? new ProvisioningOptions()), listings, NullLogger<AlloyClient>.Instance);
     }
 }

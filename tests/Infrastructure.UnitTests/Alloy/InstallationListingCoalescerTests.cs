@@ -4,52 +4,49 @@ using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Infrastructure.Alloy;
 using IntegrationHub.TestSupport;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Infrastructure.UnitTests.Alloy;
 
 public sealed class InstallationListingCoalescerTests
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
-
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
-    private readonly HubAlloyOptions _options = new() { InstallationsListingReuseWindow = Window };
+    private readonly HubAlloyOptions _options = new() { InstallationListingGather = TimeSpan.Zero };
     private int _calls;
 
     [Fact]
-    public async Task ListAsync_WhenCallersAskWhileAListingIsInFlight_ShouldMakeOneCall()
+    public async Task ListAsync_WhenCallersAskWhileAListingIsInFlight_ShouldShareTheNextListingWhichStartsAfterThem()
     {
-        // Arrange
+        // Arrange: a first listing in flight.
         var coalescer = NewCoalescer();
-        var gate = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        // Act
-        var callers = Enumerable.Range(0, 50).Select(_ => coalescer.ListAsync(_ => Fetch(gate.Task), CancellationToken.None)).ToList();
+        var first = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var early = coalescer.ListAsync(_ => Fetch(first.Task), CancellationToken.None);
         await Poll.UntilAsync(() => Volatile.Read(ref _calls) == 1, "the first call to start");
-        gate.SetResult(Listing("i1"));
-        var results = await Task.WhenAll(callers);
+
+        // Act: later callers ask while it is in flight; it ends; the next one answers them.
+        var late = Enumerable.Range(0, 20).Select(_ => coalescer.ListAsync(_ => Fetch(second.Task), CancellationToken.None)).ToList();
+        first.SetResult(Listing("before"));
+        await Poll.UntilAsync(() => Volatile.Read(ref _calls) == 2, "the next call to start once the first ended");
+        second.SetResult(Listing("after"));
+        var answers = await Task.WhenAll(late);
 
         // Assert
-        _calls.ShouldBe(1);
-        results.ShouldAllBe(r => r.IsSuccess && r.Value.Single().InstallationId == "i1");
+        (await early).Value.Single().InstallationId.ShouldBe("before");
+        answers.ShouldAllBe(r => r.IsSuccess && r.Value.Single().InstallationId == "after");
+        _calls.ShouldBe(2);
     }
 
     [Fact]
-    public async Task ListAsync_WithinTheWindowAfterASuccess_ShouldReuseItAndAfterTheWindowCallAgain()
+    public async Task ListAsync_AfterAListingCompleted_ShouldNeverReuseIt()
     {
         // Arrange
         var coalescer = NewCoalescer();
         await coalescer.ListAsync(_ => Fetch(Task.FromResult(Listing("old"))), CancellationToken.None);
 
         // Act
-        _time.Advance(Window - TimeSpan.FromMilliseconds(1));
-        var reused = await coalescer.ListAsync(_ => Fetch(Task.FromResult(Listing("new"))), CancellationToken.None);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-        var fresh = await coalescer.ListAsync(_ => Fetch(Task.FromResult(Listing("new"))), CancellationToken.None);
+        var next = await coalescer.ListAsync(_ => Fetch(Task.FromResult(Listing("new"))), CancellationToken.None);
 
         // Assert
-        reused.Value.Single().InstallationId.ShouldBe("old");
-        fresh.Value.Single().InstallationId.ShouldBe("new");
+        next.Value.Single().InstallationId.ShouldBe("new");
         _calls.ShouldBe(2);
     }
 
@@ -70,10 +67,10 @@ public sealed class InstallationListingCoalescerTests
     }
 
     [Fact]
-    public async Task ListAsync_WhenTheWindowIsZero_ShouldCallEveryTime()
+    public async Task ListAsync_WhenCoalescingIsOff_ShouldCallEveryTime()
     {
         // Arrange
-        _options.InstallationsListingReuseWindow = TimeSpan.Zero;
+        _options.CoalesceInstallationListings = false;
         var coalescer = NewCoalescer();
 
         // Act
@@ -100,13 +97,14 @@ public sealed class InstallationListingCoalescerTests
     }
 
     [Fact]
-    public async Task ListAsync_WhenAWaitingCallerIsCancelled_ShouldLeaveTheSharedCallRunningForTheOthers()
+    public async Task ListAsync_WhenTheCallerThatStartedAListingIsCancelled_ShouldLeaveTheCallsRunningForTheOthers()
     {
-        // Arrange
+        // Arrange: the cancelled caller starts a listing; another asks meanwhile and waits for the next one.
         var coalescer = NewCoalescer();
         var gate = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cancelled = new CancellationTokenSource();
         var first = coalescer.ListAsync(_ => Fetch(gate.Task), cancelled.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref _calls) == 1, "the first call to start");
         var second = coalescer.ListAsync(_ => Fetch(gate.Task), CancellationToken.None);
 
         // Act
@@ -116,10 +114,10 @@ public sealed class InstallationListingCoalescerTests
         // Assert
         await Should.ThrowAsync<OperationCanceledException>(() => first);
         (await second).Value.Single().InstallationId.ShouldBe("i1");
-        _calls.ShouldBe(1);
+        _calls.ShouldBe(2);
     }
 
-    private InstallationListingCoalescer NewCoalescer() => new(new TestOptionsMonitor<HubAlloyOptions>(_options), _time);
+    private InstallationListingCoalescer NewCoalescer() => new(new TestOptionsMonitor<HubAlloyOptions>(_options), TimeProvider.System);
 
     private Task<Result<IReadOnlyList<AlloyInstallation>>> Fetch(Task<Result<IReadOnlyList<AlloyInstallation>>> answer)
     {

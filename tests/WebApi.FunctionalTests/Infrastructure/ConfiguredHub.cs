@@ -36,7 +36,6 @@ public class ConfiguredHub<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         _configuration.Set("Provisioning:BaseDelay", "00:00:00.200");
         _configuration.Set("Provisioning:MaxDelay", "00:00:02");
         _configuration.Set("AlloySandbox:Webhooks:InstallationUrl", ""); // off unless a test turns it on (see HubFactory)
-        _configuration.Set("Alloy:InstallationsListingReuseWindow", "00:00:00"); // no shared listings unless a test asks (see HubFactory)
         _configuration.Set("Serilog:MinimumLevel:Default", "Verbose");
         _configuration.Set("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
         _configuration.Set("Serilog:MinimumLevel:Override:System.Net.Http.HttpClient", "Verbose");

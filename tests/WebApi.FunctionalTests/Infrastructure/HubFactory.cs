@@ -39,9 +39,6 @@ public sealed class HubFactory : WebApplicationFactory<Program>, IAsyncLifetime
             // The embedded sandbox would announce each installation to the hub (the dotnet-run default); tests that
             // assert what a refresh or the sync records opt in only where they mean to (Webhooks/AlloyInstallationWebhookTests).
             ["AlloySandbox:Webhooks:InstallationUrl"] = "",
-            // Tests change Alloy's state and refresh at once: no shared listing may hide the change
-            // (Installations/InstallationListingCoalescingTests measure the sharing with the shipped window).
-            ["Alloy:InstallationsListingReuseWindow"] = "00:00:00",
             // Every level reaches the capturing sink; the console stays readable.
             ["Serilog:MinimumLevel:Default"] = "Verbose",
             ["Serilog:MinimumLevel:Override:Microsoft"] = "Verbose",

@@ -7,7 +7,8 @@ namespace IntegrationHub.WebApi.FunctionalTests.Installations;
 
 /// <summary>
 /// Alloy lists installations only for the whole account, so concurrent refreshes of different tenants share one
-/// <c>GET /installations</c> (single flight plus <c>Alloy:InstallationsListingReuseWindow</c>), counted by the sandbox.
+/// <c>GET /installations</c>, counted by the sandbox; and a refresh is never answered with a listing that started
+/// before it asked (<c>Alloy:CoalesceInstallationListings</c>, on by default).
 /// </summary>
 public sealed class InstallationListingCoalescingTests
 {
@@ -19,11 +20,7 @@ public sealed class InstallationListingCoalescingTests
     public async Task Refresh_When200TenantsRefreshAtOnce_ShouldShareAtMostTwoAccountListingsAndGiveEachItsOwn()
     {
         // Arrange: 200 provisioned tenants, each with one installation of its own in Alloy.
-        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
-        {
-            ["Alloy:Sandbox"] = "true",
-            ["Alloy:InstallationsListingReuseWindow"] = "00:00:02", // the shipped default
-        });
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?> { ["Alloy:Sandbox"] = "true" });
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenants = await ProvisionAsync(hub, service, Tenants);
         var integrationId = (await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenants[0].TenantId}/integrations", Ct))
@@ -61,42 +58,32 @@ public sealed class InstallationListingCoalescingTests
     }
 
     [Fact]
-    public async Task Refresh_WhenAnInstallationCompletesAfterAListing_ShouldSeeItOnceTheReuseWindowHasPassed()
+    public async Task Refresh_WhenAnInstallationCompletesWhileAnotherTenantsListingIsInFlight_ShouldNotBeAnsweredWithThatListing()
     {
-        // Arrange: a short window, and a listing made (by another tenant's refresh) before the installation completes.
-        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
-        {
-            ["Alloy:Sandbox"] = "true",
-            ["Alloy:InstallationsListingReuseWindow"] = "00:00:01",
-        });
+        // Arrange: the early tenant's refresh is listing (its answer held by the sandbox's gate) when the late tenant's
+        // installation completes; the late tenant's refresh then asks.
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?> { ["Alloy:Sandbox"] = "true" });
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenants = await ProvisionAsync(hub, service, 2);
         var (early, late) = (tenants[0], tenants[1]);
-        using (var first = await service.PostAsync($"/api/tenants/{early.TenantId}/installations/refresh", null, Ct))
-        {
-            first.StatusCode.ShouldBe(HttpStatusCode.OK);
-        }
-
-        var listedBefore = await hub.Sandbox.CallsAsync("GET /installations", Ct);
         var integrationId = (await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{late.TenantId}/integrations", Ct))
             .GetProperty("items")[0].GetProperty("integrationId").GetString()!;
+        await hub.Sandbox.CloseGateAsync("GET", "/installations", times: 1, afterHandling: true, cancellationToken: Ct);
+        var earlyRefresh = service.PostAsync($"/api/tenants/{early.TenantId}/installations/refresh", null, Ct);
+        await Poll.UntilAsync(ct => hub.Sandbox.HeldAtGateAsync(ct), held => held == 1, "the early listing to be held", cancellationToken: Ct);
         var installationId = await hub.Sandbox.InstallAsync(late.UserId, integrationId, cancellationToken: Ct);
 
-        // Act: the late tenant refreshes until the installation shows (a refresh inside the window may be served the old listing).
-        var refreshed = await Poll.UntilAsync(
-            async ct =>
-            {
-                using var response = await service.PostAsync($"/api/tenants/{late.TenantId}/installations/refresh", null, ct);
-                return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            },
-            b => b.GetProperty("items").GetArrayLength() > 0,
-            "a listing made after the installation",
-            timeout: TimeSpan.FromSeconds(10),
-            interval: TimeSpan.FromMilliseconds(200));
+        // Act
+        var lateRefresh = service.PostAsync($"/api/tenants/{late.TenantId}/installations/refresh", null, Ct);
+        await hub.Sandbox.OpenGateAsync(Ct);
+        using var lateAnswer = await lateRefresh;
+        using var earlyAnswer = await earlyRefresh;
 
-        // Assert: it took a new upstream listing; the old one was not reused past its window.
-        refreshed.GetProperty("items").EnumerateArray().Single().GetProperty("installationId").GetString().ShouldBe(installationId);
-        (await hub.Sandbox.CallsAsync("GET /installations", Ct)).ShouldBeGreaterThan(listedBefore);
+        // Assert: a single refresh, and it already shows the installation.
+        lateAnswer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        earlyAnswer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await lateAnswer.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        body.GetProperty("items").EnumerateArray().Single().GetProperty("installationId").GetString().ShouldBe(installationId);
     }
 
     private static async Task<List<(string TenantId, string UserId)>> ProvisionAsync(ConfiguredHub hub, HttpClient service, int count)

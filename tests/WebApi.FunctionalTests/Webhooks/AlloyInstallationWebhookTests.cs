@@ -70,7 +70,6 @@ public sealed class AlloyInstallationWebhookTests(AlloyInstallationWebhookTests.
         {
             ["Alloy:Sandbox"] = "true",
             ["AlloySandbox:Webhooks:InstallationUrl"] = null,
-            ["Alloy:InstallationsListingReuseWindow"] = null,
         });
         var service = hub.CreateClient(HubFactory.ServiceKey);
         var tenantId = HubApi.NewTenantId("iw-newcomer");
@@ -335,7 +334,6 @@ public sealed class AlloyInstallationWebhookTests(AlloyInstallationWebhookTests.
                 ["AlloyWebhooks:PublicKeyPem"] = alloy.ExportSubjectPublicKeyInfoPem(),
                 ["AlloySandbox:Webhooks:PrivateKeyPem"] = alloy.ExportPkcs8PrivateKeyPem(),
                 ["AlloySandbox:Webhooks:InstallationUrl"] = WebhookPath,
-                ["Alloy:InstallationsListingReuseWindow"] = "00:00:02", // the shipped default: resolutions share listings
             };
             foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             {

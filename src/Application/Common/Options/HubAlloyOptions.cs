@@ -40,12 +40,18 @@ public sealed class HubAlloyOptions
     public TimeSpan IntegrationsCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a completed account-wide installation listing (<c>GET /installations</c>) may serve other callers:
-    /// refreshes and webhook resolutions of different tenants that ask while a listing is in flight, or within this
-    /// window after it completed, share it. Zero: every caller makes its own call.
+    /// Share Alloy's account-wide installation listing (<c>GET /installations</c>) between concurrent refreshes and
+    /// webhook resolutions of different tenants, never with a list that started before the caller asked (see
+    /// <c>InstallationListingCoalescer</c>). False: every caller makes its own call.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan InstallationsListingReuseWindow { get; set; } = TimeSpan.FromSeconds(2);
+    public bool CoalesceInstallationListings { get; set; } = true;
+
+    /// <summary>
+    /// How long a shared installation listing waits after its first caller asked before it calls Alloy, so that
+    /// callers arriving together share it. It starts after every caller it answers, so it is never stale.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan InstallationListingGather { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Retries, timeouts and circuit breaker of the HTTP client (section <c>Alloy:Resilience</c>).</summary>
     public AlloyResilienceOptions Resilience { get; set; } = new();

@@ -27,7 +27,6 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
     UserIntegrationsCache userIntegrations,
     InstallationSynchronizer synchronizer,
     IBackgroundJobs jobs,
-    IOptionsMonitor<HubAlloyOptions> options,
     TimeProvider time,
     ILogger<ResolveInstallationWebhookCommandHandler> logger) : ICommandHandler<ResolveInstallationWebhookCommand, InstallationWebhookStatus?>
 {
@@ -117,10 +116,9 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
             return webhook.Status;
         }
 
-        // Never sooner than the listing reuse window: the next attempt must see a listing made after this one.
+        // Every attempt is answered by a listing made after it asked, so the next one sees what Alloy lists by then.
         var doubling = TimeSpan.FromTicks(Math.Min(BaseDelay.Ticks * (1L << Math.Clamp(webhook.Attempts - 1, 0, 20)), MaxDelay.Ticks));
-        var floor = options.CurrentValue.InstallationsListingReuseWindow + TimeSpan.FromMilliseconds(100);
-        var at = now + (doubling > floor ? doubling : floor);
+        var at = now + doubling;
         webhook.RetryAt(at, reason);
         await db.SaveChangesAsync(cancellationToken);
         jobs.ScheduleInstallationWebhook(webhook.Id, at);
