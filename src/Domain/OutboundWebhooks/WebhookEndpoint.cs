@@ -151,8 +151,12 @@ public sealed class WebhookEndpoint
     /// </summary>
     public bool RecordFailure(DateTimeOffset now, TimeSpan disableAfter)
     {
-        FailingSince ??= now;
-        Touch(now);
+        if (FailingSince is null)
+        {
+            FailingSince = now;
+            Touch(now);
+        }
+
         if (!Enabled || now - FailingSince.Value < disableAfter)
         {
             return false;

@@ -18,4 +18,10 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleDeprovisioning(long accountId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<DeprovisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
+
+    public void EnqueueWebhookDelivery(long deliveryId) =>
+        afterCommit.Run(db, () => client.Enqueue<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None)));
+
+    public void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), at));
 }

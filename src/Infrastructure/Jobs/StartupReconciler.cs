@@ -1,4 +1,5 @@
 using Hangfire;
+using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Infrastructure.Jobs;
 
 /// <summary>
-/// On start: registers the recurring reconciler, then runs it once, so work that was due when the process
+/// On start: registers the recurring reconcilers (provisioning, webhook deliveries), then runs them once, so work that was due when the process
 /// stopped (an in-memory job store loses its jobs) resumes at once instead of at the next schedule.
 /// </summary>
 public sealed class StartupReconciler(
@@ -31,7 +32,9 @@ public sealed class StartupReconciler(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
+            var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+            await sender.Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
+            await sender.Send(new ReconcileWebhookDeliveriesCommand(AtStartup: true), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -46,6 +49,10 @@ public sealed class StartupReconciler(
         {
             recurring.AddOrUpdate<ReconcileProvisioningJob>(
                 ReconcileProvisioningJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.ReconcilerCron);
+            recurring.AddOrUpdate<ReconcileWebhookDeliveriesJob>(
+                ReconcileWebhookDeliveriesJob.RecurringJobId,
                 j => j.RunAsync(CancellationToken.None),
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<SyncInstallationsJob>(

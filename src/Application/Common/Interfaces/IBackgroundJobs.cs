@@ -16,4 +16,10 @@ public interface IBackgroundJobs
     void EnqueueDeprovisioning(long accountId);
 
     void ScheduleDeprovisioning(long accountId, DateTimeOffset at);
+
+    /// <summary>Sends the webhook delivery soon (after the current transaction commits, if any).</summary>
+    void EnqueueWebhookDelivery(long deliveryId);
+
+    /// <summary>Sends the webhook delivery at <paramref name="at"/>.</summary>
+    void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at);
 }
