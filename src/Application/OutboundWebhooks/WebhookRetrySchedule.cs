@@ -12,7 +12,7 @@ public static class WebhookRetrySchedule
     /// <returns>The delay before the next attempt, or null when the schedule is exhausted.</returns>
     public static TimeSpan? DelayAfter(int attempts, WebhooksOptions options, TimeSpan? retryAfter, Random? random = null)
     {
-        var delays = options.RetryDelays;
+        var delays = options.GetRetryDelays();
         if (attempts < 1 || attempts > delays.Count)
         {
             return null;

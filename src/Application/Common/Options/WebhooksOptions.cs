@@ -32,8 +32,8 @@ public sealed class WebhooksOptions : IValidatableObject
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
-    /// <summary>The parsed <see cref="RetrySchedule"/>.</summary>
-    public IReadOnlyList<TimeSpan> RetryDelays => ParseSchedule(RetrySchedule) ?? [];
+    /// <summary>The parsed <see cref="RetrySchedule"/> (a method, not a property: it is not a configuration key).</summary>
+    public IReadOnlyList<TimeSpan> GetRetryDelays() => ParseSchedule(RetrySchedule) ?? [];
 
     public static IReadOnlyList<TimeSpan>? ParseSchedule(string? schedule)
     {
