@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
@@ -16,6 +17,8 @@ namespace IntegrationHub.Application.OutboundWebhooks.UpdateWebhookEndpoint;
 public sealed record UpdateWebhookEndpointCommand(string? Url, string? Description, IReadOnlyList<string>? EventTypes, bool? Enabled)
     : ITransactionalCommand<Result<WebhookEndpointResponse>>
 {
+    /// <summary>From the route, never from the body.</summary>
+    [JsonIgnore]
     public string? EndpointId { get; init; }
 }
 
