@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.Infrastructure.Persistence;
@@ -28,10 +29,14 @@ public sealed class OutboundWebhookHub : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
+        using var alloySigningKey = RSA.Create(2048);
         Hub = new ConfiguredHub(
             new Dictionary<string, string?>
             {
                 ["Alloy:Sandbox"] = "true",
+                ["AlloyWebhooks:PublicKeyPem"] = alloySigningKey.ExportSubjectPublicKeyInfoPem(),
+                ["AlloySandbox:Webhooks:PrivateKeyPem"] = alloySigningKey.ExportPkcs8PrivateKeyPem(),
+                ["AlloySandbox:Webhooks:ErrorUrl"] = "/api/webhooks/alloy/errors",
                 ["Webhooks:AllowPrivateNetworks"] = "true",
                 ["Webhooks:RetrySchedule"] = "00:00:00.100,00:00:00.100,00:00:00.100,00:00:00.100",
                 ["Hangfire:SchedulePollingInterval"] = "00:00:00.100",

@@ -248,6 +248,51 @@ public sealed class OutboundWebhookTests(OutboundWebhookHub fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Lifecycle_WhenInstalledErroredAndOffboarded_ShouldDeliverEachEventWithTheResourceAsTheApiReturnsIt()
+    {
+        // Arrange
+        using var admin = fixture.Admin();
+        using var service = fixture.Service();
+        using var anonymous = fixture.Hub.CreateClient();
+        var endpoint = await OutboundWebhookHub.CreateEndpointAsync(
+            admin, fixture.Receiver.Url("/lifecycle"), "installation.created", "installation.removed", "integration.error", "tenant.deprovisioned");
+        var tenantId = await fixture.SignUpAsync("life");
+        var tenant = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}", ct),
+            t => t.GetProperty("alloy").GetProperty("state").GetString() == "Provisioned",
+            $"{tenantId} to be provisioned");
+        var userId = tenant.GetProperty("alloy").GetProperty("userId").GetString()!;
+        var integrations = await service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/integrations", Ct);
+        using var sandbox = fixture.Hub.Sandbox;
+
+        // Act
+        var installationId = await sandbox.InstallAsync(userId, integrations.GetProperty("items")[0].GetProperty("integrationId").GetString()!, cancellationToken: Ct);
+        (await service.PostAsync($"/api/tenants/{tenantId}/installations/refresh", null, Ct)).Dispose();
+        (await anonymous.PostAsJsonAsync("/sandbox/alloy/_sandbox/webhooks/errors", new { userId, executionId = Guid.NewGuid().ToString("N"), error = "Shopify answered 401" }, Ct)).Dispose();
+        (await service.DeleteAsync($"/api/tenants/{tenantId}", Ct)).Dispose();
+        var received = await Poll.UntilAsync(
+            _ => Task.FromResult(fixture.Receiver.Received("/lifecycle").Where(r => r.Body.Contains(tenantId, StringComparison.Ordinal)).ToList()),
+            r => r.Select(w => w.Type).Distinct().Count() == 4,
+            "installation.created, integration.error, installation.removed and tenant.deprovisioned");
+
+        // Assert
+        var created = received.Single(r => r.Type == "installation.created").Json.GetProperty("data");
+        created.GetProperty("tenantId").GetString().ShouldBe(tenantId);
+        created.GetProperty("installationId").GetString().ShouldBe(installationId);
+        created.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        var error = received.Single(r => r.Type == "integration.error").Json.GetProperty("data");
+        error.GetProperty("tenantId").GetString().ShouldBe(tenantId);
+        error.GetProperty("id").GetInt64().ShouldBeGreaterThan(0);
+        error.GetProperty("errorMessage").GetString()!.ShouldContain("Shopify");
+        var removed = received.Single(r => r.Type == "installation.removed").Json.GetProperty("data");
+        removed.GetProperty("removedAt").ValueKind.ShouldBe(JsonValueKind.String);
+        removed.GetProperty("version").GetInt64().ShouldBeGreaterThan(created.GetProperty("version").GetInt64());
+        received.Single(r => r.Type == "tenant.deprovisioned").Json.GetProperty("data").GetProperty("alloy").GetProperty("state").GetString().ShouldBe("Deprovisioned");
+        received.ShouldNotContain(r => r.Type == "tenant.provisioned", "the endpoint did not subscribe to it");
+        await fixture.DeleteEndpointAsync(endpoint.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
     public async Task EndpointCrud_ShouldCreateReadChangeListAndDeleteWithoutShowingTheSecretAgain()
     {
         // Arrange
