@@ -19,6 +19,8 @@ internal sealed class WebhookOutbox(IApplicationDbContext db, TimeProvider time)
         Converters = { new JsonStringEnumConverter() },
     };
 
+    private List<WebhookEndpoint>? _endpoints;
+
     public async Task AddAsync(string type, object data, long resourceVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -26,8 +28,9 @@ internal sealed class WebhookOutbox(IApplicationDbContext db, TimeProvider time)
         var message = WebhookMessage.Create(type, Body(type, data, resourceVersion, now), now);
         db.WebhookMessages.Add(message);
 
-        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
-        foreach (var endpoint in endpoints.Where(e => e.Subscribes(type)))
+        // Read once per unit of work: a sync that reports many installations asks for the endpoints once.
+        _endpoints ??= await db.WebhookEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
+        foreach (var endpoint in _endpoints.Where(e => e.Subscribes(type)))
         {
             db.WebhookDeliveries.Add(WebhookDelivery.Create(message, endpoint, now));
         }
