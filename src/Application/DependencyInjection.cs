@@ -6,6 +6,7 @@ using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Integrations;
+using IntegrationHub.Application.OutboundWebhooks;
 using IntegrationHub.Application.Provisioning;
 using Mediator;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,8 @@ public static class DependencyInjection
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).
@@ -48,6 +51,7 @@ public static class DependencyInjection
         services.AddScoped<UserIntegrationsCache>();
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<IWebhookOutbox, WebhookOutbox>();
         services.TryAddSingleton<HubMetrics>();
         return services;
     }

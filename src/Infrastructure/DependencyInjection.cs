@@ -7,6 +7,7 @@ using IntegrationHub.Infrastructure.Audit;
 using IntegrationHub.Infrastructure.Health;
 using IntegrationHub.Infrastructure.Hosting;
 using IntegrationHub.Infrastructure.Jobs;
+using IntegrationHub.Infrastructure.OutboundWebhooks;
 using IntegrationHub.Infrastructure.Persistence;
 using IntegrationHub.Infrastructure.Tokens;
 using IntegrationHub.Infrastructure.Webhooks;
@@ -34,6 +35,7 @@ public static class DependencyInjection
         services.AddAlloyWebhooks(configuration);
         AddAlloy(services);
         AddJobs(services, configuration);
+        services.AddOutboundWebhooks();
 
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IModalTokenIssuer, ModalTokenIssuer>();
@@ -54,6 +56,7 @@ public static class DependencyInjection
         services.AddSingleton<AfterCommitInterceptor>();
         services.AddSingleton<SqlitePragmaInterceptor>();
         services.AddSingleton<AccountCacheInterceptor>();
+        services.AddSingleton<WebhookDeliveryInterceptor>();
 
         if (options.Provider == DatabaseProvider.SqlServer)
         {
@@ -64,7 +67,10 @@ public static class DependencyInjection
 
             services.AddDbContextPool<SqlServerHubDbContext>((sp, o) => o
                 .UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure(maxRetryCount: 5))
-                .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>(), sp.GetRequiredService<AccountCacheInterceptor>()));
+                .AddInterceptors(
+                    sp.GetRequiredService<AfterCommitInterceptor>(),
+                    sp.GetRequiredService<AccountCacheInterceptor>(),
+                    sp.GetRequiredService<WebhookDeliveryInterceptor>()));
             services.AddScoped<HubDbContext>(sp => sp.GetRequiredService<SqlServerHubDbContext>());
         }
         else
@@ -78,7 +84,8 @@ public static class DependencyInjection
                 .AddInterceptors(
                     sp.GetRequiredService<AfterCommitInterceptor>(),
                     sp.GetRequiredService<SqlitePragmaInterceptor>(),
-                    sp.GetRequiredService<AccountCacheInterceptor>()));
+                    sp.GetRequiredService<AccountCacheInterceptor>(),
+                    sp.GetRequiredService<WebhookDeliveryInterceptor>()));
             services.AddScoped<HubDbContext>(sp => sp.GetRequiredService<SqliteHubDbContext>());
         }
 

@@ -85,6 +85,7 @@ public static class HubHost
         {
             app.MapTenantEndpoints();
             app.MapAdminEndpoints();
+            app.MapOutboundWebhookEndpoints();
             app.MapWebhookEndpoints();
             app.MapProblemEndpoints();
             app.UseHubPages(demo: app.Environment.IsDevelopment()); // /admin, /hangfire, and /demo in Development

@@ -1,6 +1,8 @@
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.OutboundWebhooks;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +12,7 @@ namespace IntegrationHub.Application.Installations;
 /// Upserts one tenant's installation records from what Alloy lists now: new ones are discovered, changed ones
 /// get history, vanished ones are marked removed. Used by the frontend refresh and by the sync job.
 /// </summary>
-public sealed class InstallationSynchronizer(IApplicationDbContext db, TimeProvider time)
+public sealed class InstallationSynchronizer(IApplicationDbContext db, IWebhookOutbox webhooks, TimeProvider time)
 {
     public async Task<IReadOnlyList<Installation>> SyncTenantAsync(
         TenantId tenantId,
@@ -57,21 +59,33 @@ public sealed class InstallationSynchronizer(IApplicationDbContext db, TimeProvi
 
             if (byId.TryGetValue(snapshot.InstallationId, out var record))
             {
-                record.Apply(snapshot, now, source);
+                var wasRemoved = record.RemovedAt is not null;
+                if (record.Apply(snapshot, now, source))
+                {
+                    await EmitAsync(wasRemoved ? WebhookEventTypes.InstallationCreated : WebhookEventTypes.InstallationUpdated, record, now, cancellationToken);
+                }
             }
             else
             {
                 record = Installation.Discover(tenantId, environment, snapshot, now, source);
                 db.Installations.Add(record);
                 records.Add(record);
+                await EmitAsync(WebhookEventTypes.InstallationCreated, record, now, cancellationToken);
             }
         }
 
         foreach (var record in records.Where(r => !seen.Contains(r.InstallationId)))
         {
-            record.MarkRemoved(now, source);
+            if (record.MarkRemoved(now, source))
+            {
+                await EmitAsync(WebhookEventTypes.InstallationRemoved, record, now, cancellationToken);
+            }
         }
 
         return records.OrderBy(r => r.InstalledAt ?? r.FirstSeenAt).ThenBy(r => r.InstallationId, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The webhook joins the same save as the change (outbox).</summary>
+    private Task EmitAsync(string type, Installation record, DateTimeOffset now, CancellationToken cancellationToken) =>
+        webhooks.AddAsync(type, TenantInstallationResponse.From(record), WebhookOutbox.VersionOf(now), cancellationToken);
 }

@@ -12,4 +12,9 @@ public enum AuditAction
     TenantOffboarded,
     TenantDeprovisioned,
     AlloyUserMissing,
+    WebhookEndpointCreated,
+    WebhookEndpointChanged,
+    WebhookEndpointDeleted,
+    WebhookSecretRotated,
+    WebhookReplayed,
 }

@@ -24,4 +24,10 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleInstallationWebhook(long webhookId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<ResolveInstallationWebhookJob>(j => j.RunAsync(webhookId, CancellationToken.None), at));
+
+    public void EnqueueWebhookDelivery(long deliveryId) =>
+        afterCommit.Run(db, () => client.Enqueue<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None)));
+
+    public void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), at));
 }

@@ -2,6 +2,8 @@ using Hangfire;
 using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
 using IntegrationHub.Application.Installations.ResolveInstallationWebhook;
 using IntegrationHub.Application.Installations.SyncInstallations;
+using IntegrationHub.Application.OutboundWebhooks.DeliverWebhook;
+using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.DeprovisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
@@ -66,4 +68,24 @@ public sealed class ReconcileInstallationWebhooksJob(ISender sender)
     [JobDisplayName("Re-enqueue pending installation webhooks")]
     public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.Send(new ReconcileInstallationWebhooksCommand(), cancellationToken);
+}
+
+/// <summary>One job per delivery: a slow endpoint holds up only its own deliveries. The retry schedule is the command's.</summary>
+public sealed class WebhookDeliveryJob(ISender sender)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Deliver webhook {0}")]
+    public async Task RunAsync(long deliveryId, CancellationToken cancellationToken) =>
+        await sender.Send(new DeliverWebhookCommand(deliveryId), cancellationToken);
+}
+
+public sealed class ReconcileWebhookDeliveriesJob(ISender sender)
+{
+    public const string RecurringJobId = "reconcile-webhook-deliveries";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [JobDisplayName("Re-enqueue due webhook deliveries")]
+    public async Task RunAsync(CancellationToken cancellationToken) =>
+        await sender.Send(new ReconcileWebhookDeliveriesCommand(), cancellationToken);
 }

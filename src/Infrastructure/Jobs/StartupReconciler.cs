@@ -1,5 +1,6 @@
 using Hangfire;
 using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
+using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Infrastructure.Jobs;
 
 /// <summary>
-/// On start: registers the recurring reconciler, then runs it once, so work that was due when the process
+/// On start: registers the recurring reconcilers (provisioning, installation webhooks, webhook deliveries), then runs them once, so work that was due when the process
 /// stopped (an in-memory job store loses its jobs) resumes at once instead of at the next schedule.
 /// </summary>
 public sealed class StartupReconciler(
@@ -32,8 +33,10 @@ public sealed class StartupReconciler(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ReconcileInstallationWebhooksCommand(AtStartup: true), stoppingToken);
+            var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+            await sender.Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
+            await sender.Send(new ReconcileInstallationWebhooksCommand(AtStartup: true), stoppingToken);
+            await sender.Send(new ReconcileWebhookDeliveriesCommand(AtStartup: true), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -52,6 +55,10 @@ public sealed class StartupReconciler(
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<ReconcileInstallationWebhooksJob>(
                 ReconcileInstallationWebhooksJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.ReconcilerCron);
+            recurring.AddOrUpdate<ReconcileWebhookDeliveriesJob>(
+                ReconcileWebhookDeliveriesJob.RecurringJobId,
                 j => j.RunAsync(CancellationToken.None),
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<SyncInstallationsJob>(

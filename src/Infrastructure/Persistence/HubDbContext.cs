@@ -3,6 +3,7 @@ using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.IntegrationErrors;
+using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,14 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<IntegrationError> IntegrationErrors => Set<IntegrationError>();
 
     public DbSet<InstallationWebhook> InstallationWebhooks => Set<InstallationWebhook>();
+
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 

@@ -30,6 +30,9 @@ public static class ProblemTypes
         new("invalid-signature", "Invalid signature", "The webhook's `X-Alloy-Signature` is missing, malformed, or not Alloy's signature of this method, URL and body."),
         new("webhooks-not-configured", "Webhooks not configured", "The hub has no Alloy public key (`AlloyWebhooks:PublicKeyPem`), so it accepts no webhook."),
         new("payload-too-large", "Payload too large", "The request body is larger than the hub accepts."),
+        new("webhook-endpoint-not-found", "Webhook endpoint not found", "No webhook endpoint has this id."),
+        new("webhook-message-not-found", "Webhook message not found", "No webhook message has this id (`msg_…`, the `webhook-id` header of a delivery)."),
+        new("webhook-endpoint-disabled", "Webhook endpoint disabled", "The endpoint is disabled (its `disabledReason` says why); enable it with PATCH `{\"enabled\": true}` before replaying to it."),
     }.ToDictionary(p => p.Slug, StringComparer.Ordinal);
 
     public static string Uri(string slug) => $"/problems/{slug}";

@@ -94,7 +94,8 @@ public sealed class MigrationScriptTests
         var tokens = model.GetEntityTypes().SelectMany(e => e.GetProperties()).Where(p => p.IsConcurrencyToken).ToList();
 
         // Assert
-        tokens.Select(p => $"{p.DeclaringType.ClrType.Name}.{p.Name}").ShouldBe(["AlloyAccount.ConcurrencyStamp"]);
+        tokens.Select(p => $"{p.DeclaringType.ClrType.Name}.{p.Name}").ShouldBe(
+            ["AlloyAccount.ConcurrencyStamp", "WebhookDelivery.ConcurrencyStamp", "WebhookEndpoint.ConcurrencyStamp"], ignoreOrder: true);
         tokens.ShouldAllBe(p => p.ClrType == typeof(Guid) && p.ValueGenerated == ValueGenerated.Never);
         tokens.ShouldAllBe(p => p.GetColumnType() == "uniqueidentifier");
     }

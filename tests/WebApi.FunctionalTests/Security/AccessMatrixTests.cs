@@ -44,6 +44,15 @@ public sealed class AccessMatrixTests(HubFactory hub)
         new("GET", "/api/tenants/{t}/integration-errors", Callers.Member | Callers.Service | Callers.Admin),
         new("GET", "/api/admin/integration-errors", Callers.Admin),
         new("GET", "/api/admin/installation-webhooks", Callers.Admin),
+        new("POST", "/api/admin/webhook-endpoints", Callers.Admin),
+        new("GET", "/api/admin/webhook-endpoints", Callers.Admin),
+        new("GET", "/api/admin/webhook-endpoints/ep_000000000000000000000000", Callers.Admin),
+        new("PATCH", "/api/admin/webhook-endpoints/ep_000000000000000000000000", Callers.Admin),
+        new("DELETE", "/api/admin/webhook-endpoints/ep_000000000000000000000000", Callers.Admin),
+        new("POST", "/api/admin/webhook-endpoints/ep_000000000000000000000000/rotate-secret", Callers.Admin),
+        new("GET", "/api/admin/webhook-endpoints/ep_000000000000000000000000/deliveries", Callers.Admin),
+        new("POST", "/api/admin/webhook-endpoints/ep_000000000000000000000000/replay?since=2026-01-01T00:00:00Z", Callers.Admin),
+        new("POST", "/api/admin/webhook-messages/msg_000000000000000000000000/replay", Callers.Admin),
     ];
 
     public static readonly string[] Credentials =

@@ -57,8 +57,11 @@ public sealed class SecretLeakTests(HubFactory hub)
             ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Verbose",
             ["Serilog:MinimumLevel:Override:Polly"] = "Verbose",
             ["Serilog:MinimumLevel:Override:Hangfire"] = "Verbose",
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:RetrySchedule"] = "00:00:00.050",
         });
-        var traffic = new Traffic(leakHub);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var traffic = new Traffic(leakHub, receiver);
 
         // Act
         var secrets = await traffic.DriveEveryEndpointAsync();
@@ -102,7 +105,7 @@ public sealed class SecretLeakTests(HubFactory hub)
         pem.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("-----", StringComparison.Ordinal));
 
     /// <summary>Calls the hub the way its callers do, and records which documented routes were called.</summary>
-    private sealed class Traffic(ConfiguredHub hub)
+    private sealed class Traffic(ConfiguredHub hub, WebhookReceiver receiver)
     {
         private readonly HashSet<string> _covered = new(StringComparer.Ordinal);
 
@@ -115,6 +118,23 @@ public sealed class SecretLeakTests(HubFactory hub)
             using var service = hub.CreateClient(HubFactory.ServiceKey);
             using var admin = hub.CreateClient(HubFactory.AdminKey);
             using var anonymous = hub.CreateClient();
+
+            // Webhooks to the SaaS backend: the endpoint's signing secrets (created, then rotated) sign every delivery below.
+            string endpointId;
+            using (var created = await SendAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints", "/api/admin/webhook-endpoints", new { url = receiver.Url("/leak") }))
+            {
+                created.StatusCode.ShouldBe(HttpStatusCode.Created);
+                var endpoint = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                endpointId = endpoint.GetProperty("id").GetString()!;
+                secrets.Add(endpoint.GetProperty("secret").GetString()!["whsec_".Length..]);
+            }
+
+            using (var rotated = await SendAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints/{endpointId}/rotate-secret", $"/api/admin/webhook-endpoints/{endpointId}/rotate-secret"))
+            {
+                secrets.Add((await rotated.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!["whsec_".Length..]);
+            }
+
+            receiver.Script("/leak", new ScriptedAnswer(500, Body: "receiver trouble"));
 
             // Tenants: sign-up (Alloy refuses the primary key, the secondary one creates the user), reads, retry.
             var tenantId = HubApi.NewTenantId("leak");
@@ -253,12 +273,26 @@ public sealed class SecretLeakTests(HubFactory hub)
                 await sandbox.ClearFaultsAsync();
             }
 
+            // The webhook admin routes, once deliveries exist (the first failed once and was retried).
+            var delivered = await Poll.UntilAsync(
+                _ => Task.FromResult(receiver.Received("/leak").Where(r => r.AnsweredStatus == 200).ToList()),
+                r => r.Count > 0,
+                "a webhook to reach the receiver");
+            await CallAsync(admin, HttpMethod.Get, "/api/admin/webhook-endpoints", "/api/admin/webhook-endpoints");
+            await CallAsync(admin, HttpMethod.Get, "/api/admin/webhook-endpoints/{endpointId}", $"/api/admin/webhook-endpoints/{endpointId}");
+            await CallAsync(admin, HttpMethod.Patch, "/api/admin/webhook-endpoints/{endpointId}", $"/api/admin/webhook-endpoints/{endpointId}", new { description = "leak test" });
+            await CallAsync(admin, HttpMethod.Get, "/api/admin/webhook-endpoints/{endpointId}/deliveries", $"/api/admin/webhook-endpoints/{endpointId}/deliveries");
+            await CallAsync(admin, HttpMethod.Post, "/api/admin/webhook-messages/{messageId}/replay", $"/api/admin/webhook-messages/{delivered[0].Id}/replay");
+            await CallAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints/{endpointId}/replay", $"/api/admin/webhook-endpoints/{endpointId}/replay?since=2020-01-01T00:00:00Z");
+            await CallAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints", "/api/admin/webhook-endpoints", new { url = "http://10.0.0.1/", eventTypes = new[] { "nope" } });
+
             // Offboarding, which deletes the Alloy user with the keys.
             await CallAsync(service, HttpMethod.Delete, "/api/tenants/{tenantId}", $"/api/tenants/{tenantId}");
             await Poll.UntilAsync(
                 ct => admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?tenantId={tenantId}&limit=100", ct),
                 a => a.GetProperty("items").EnumerateArray().Any(e => e.GetProperty("action").GetString() == "TenantDeprovisioned"),
                 $"{tenantId} to be deprovisioned");
+            await CallAsync(admin, HttpMethod.Delete, "/api/admin/webhook-endpoints/{endpointId}", $"/api/admin/webhook-endpoints/{endpointId}");
             return secrets;
         }
 

@@ -2,6 +2,7 @@ using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.IntegrationErrors;
+using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -24,6 +25,14 @@ public interface IApplicationDbContext
     DbSet<IntegrationError> IntegrationErrors { get; }
 
     DbSet<InstallationWebhook> InstallationWebhooks { get; }
+
+    DbSet<WebhookEndpoint> WebhookEndpoints { get; }
+
+    DbSet<WebhookMessage> WebhookMessages { get; }
+
+    DbSet<WebhookDelivery> WebhookDeliveries { get; }
+
+    DbSet<WebhookAttempt> WebhookAttempts { get; }
 
     DatabaseFacade Database { get; }
 

@@ -22,4 +22,10 @@ public interface IBackgroundJobs
 
     /// <summary>Resolves a received installation webhook at <paramref name="at"/> (a retry).</summary>
     void ScheduleInstallationWebhook(long webhookId, DateTimeOffset at);
+
+    /// <summary>Sends the webhook delivery soon (after the current transaction commits, if any).</summary>
+    void EnqueueWebhookDelivery(long deliveryId);
+
+    /// <summary>Sends the webhook delivery at <paramref name="at"/>.</summary>
+    void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at);
 }

@@ -1,9 +1,11 @@
 using FluentValidation;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.OutboundWebhooks;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.IntegrationErrors;
+using IntegrationHub.Domain.OutboundWebhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,7 @@ public sealed record ReceiveAlloyErrorWebhookCommand(
     string? AlloyUserId,
     string? BlockName,
     string? BlockType,
-    string? Body) : ICommand<Result<ReceiveAlloyErrorWebhookResponse>>;
+    string? Body) : ITransactionalCommand<Result<ReceiveAlloyErrorWebhookResponse>>;
 
 /// <param name="TenantId">The tenant the error was attributed to; null when no tenant has that Alloy user.</param>
 /// <param name="Duplicate">True when this execution was received before (nothing new was stored).</param>
@@ -61,6 +63,7 @@ internal sealed class ReceiveAlloyErrorWebhookCommandValidator : AbstractValidat
 internal sealed class ReceiveAlloyErrorWebhookCommandHandler(
     IApplicationDbContext db,
     IOptionsMonitor<HubAlloyOptions> alloy,
+    IWebhookOutbox webhooks,
     TimeProvider time,
     ILogger<ReceiveAlloyErrorWebhookCommandHandler> logger)
     : ICommandHandler<ReceiveAlloyErrorWebhookCommand, Result<ReceiveAlloyErrorWebhookResponse>>
@@ -109,6 +112,10 @@ internal sealed class ReceiveAlloyErrorWebhookCommandHandler(
 
             throw;
         }
+
+        // Transactional: the webhook (which carries the stored error's id) commits with the error or not at all.
+        await webhooks.AddAsync(WebhookEventTypes.IntegrationError, IntegrationErrorResponse.From(error), WebhookOutbox.VersionOf(error.ReceivedAt), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
 
         // Ids only: the payload and Alloy's message may carry customer data and stay out of the logs.
         logger.LogInformation(

@@ -1,10 +1,14 @@
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Installations;
+using IntegrationHub.Application.OutboundWebhooks;
+using IntegrationHub.Application.Tenants;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Installations;
+using IntegrationHub.Domain.OutboundWebhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,6 +27,7 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
     IAlloyClient alloy,
     IBackgroundJobs jobs,
     AuditTrail audit,
+    IWebhookOutbox webhooks,
     IOptionsMonitor<ProvisioningOptions> options,
     IOptionsMonitor<HubAlloyOptions> hub,
     TimeProvider time) : ICommandHandler<DeprovisionAlloyUserCommand, Result<ProvisioningState>>
@@ -58,10 +63,15 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
             foreach (var installation in installations)
             {
                 installation.MarkRemoved(now, InstallationChangeSource.Admin);
+                await webhooks.AddAsync(WebhookEventTypes.InstallationRemoved, TenantInstallationResponse.From(installation), WebhookOutbox.VersionOf(now), cancellationToken);
             }
 
             account.MarkDeprovisioned(now);
             audit.AddBySystem(AuditAction.TenantDeprovisioned, account.TenantId, $"environment={account.Environment} userId={account.UserId ?? "none"}");
+            if (await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == account.TenantId, cancellationToken) is { } tenant)
+            {
+                await webhooks.AddAsync(WebhookEventTypes.TenantDeprovisioned, TenantResponse.From(tenant, account), WebhookOutbox.VersionOf(now), cancellationToken);
+            }
         }
         else
         {

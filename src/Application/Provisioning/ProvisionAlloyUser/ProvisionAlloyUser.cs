@@ -3,9 +3,12 @@ using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
+using IntegrationHub.Application.OutboundWebhooks;
+using IntegrationHub.Application.Tenants;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.OutboundWebhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -28,6 +31,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     IAlloyClient alloy,
     IBackgroundJobs jobs,
     AuditTrail audit,
+    IWebhookOutbox webhooks,
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
     HubMetrics metrics,
@@ -51,8 +55,8 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
             return Skipped(account);
         }
 
-        var fullName = await db.Tenants.Where(t => t.TenantId == account.TenantId).Select(t => t.Name)
-            .FirstOrDefaultAsync(cancellationToken) ?? account.TenantId.Value;
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == account.TenantId, cancellationToken);
+        var fullName = tenant?.Name ?? account.TenantId.Value;
 
         var started = Stopwatch.GetTimestamp();
         account.BeginAttempt(now, settings.Lease);
@@ -98,7 +102,13 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
                     account.MarkFailed(result.Error.Description);
                     break;
             }
+        }
 
+        // In the same save as the state it reports (the outbox): no message for a change that did not commit.
+        if (tenant is not null && account.State is ProvisioningState.Provisioned or ProvisioningState.Failed)
+        {
+            var type = account.State == ProvisioningState.Provisioned ? WebhookEventTypes.TenantProvisioned : WebhookEventTypes.TenantProvisioningFailed;
+            await webhooks.AddAsync(type, TenantResponse.From(tenant, account), WebhookOutbox.VersionOf(now), cancellationToken);
         }
 
         if (!await db.TrySaveChangesAsync(cancellationToken))

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A real HTTP receiver of the hub's webhooks on 127.0.0.1: Kestrel on a free port, recording every request and
+/// answering from a script per path (then 200).
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedAnswer>> _scripts = new(StringComparer.Ordinal);
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.Map("/{**path}", receiver.HandleAsync);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return receiver;
+    }
+
+    public int Port => new Uri(BaseUrl).Port;
+
+    public string Url(string path) => BaseUrl + path;
+
+    /// <summary>The next requests to <paramref name="path"/> get these answers, in order; then 200.</summary>
+    public void Script(string path, params ScriptedAnswer[] answers)
+    {
+        var queue = _scripts.GetOrAdd(path, _ => new ConcurrentQueue<ScriptedAnswer>());
+        foreach (var answer in answers)
+        {
+            queue.Enqueue(answer);
+        }
+    }
+
+    public IReadOnlyList<ReceivedWebhook> Received(string path) => _received.Where(r => r.Path == path).ToList();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        var headers = new HeaderDictionary();
+        foreach (var (name, value) in context.Request.Headers)
+        {
+            headers[name] = value;
+        }
+
+        var path = context.Request.Path.Value ?? "/";
+        var answer = _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : new ScriptedAnswer(200);
+        _received.Enqueue(new ReceivedWebhook(path, context.Request.Method, headers, body, answer.Status));
+        context.Response.StatusCode = answer.Status;
+        if (answer.Location is not null)
+        {
+            context.Response.Headers.Location = answer.Location;
+        }
+
+        if (answer.RetryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = answer.RetryAfter;
+        }
+
+        await context.Response.WriteAsync(answer.Body ?? "ok", context.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+public sealed record ScriptedAnswer(int Status, string? Location = null, string? RetryAfter = null, string? Body = null);
+
+public sealed record ReceivedWebhook(string Path, string Method, IHeaderDictionary Headers, string Body, int AnsweredStatus)
+{
+    public string Id => Headers["webhook-id"].ToString();
+
+    public System.Text.Json.JsonElement Json => System.Text.Json.JsonDocument.Parse(Body).RootElement;
+
+    public string Type => Json.GetProperty("type").GetString()!;
+}
