@@ -61,6 +61,7 @@ public sealed class WebhooksPageTests(EndToEndEnvironment env)
         var messageId = failures[0].Id;
         messageId.ShouldStartWith("msg_");
         failures.ShouldAllBe(r => r.Id == messageId && r.AnsweredStatus == 500);
+        failures[0].Signature.ShouldBe(failures[0].SignatureWith(secret)); // the secret the page showed is the one that signs
 
         await page.GetByTestId($"deliveries-{endpointId}").ClickAsync();
         await Expect(page.GetByTestId($"delivery-status-{messageId}")).ToHaveTextAsync("Failed", new() { Timeout = 30_000 });
@@ -88,7 +89,7 @@ public sealed class WebhooksPageTests(EndToEndEnvironment env)
         await Expect(page.GetByTestId($"delivery-code-{messageId}")).ToHaveTextAsync("200");
         await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("webhooks-04-replayed"), FullPage = true });
 
-        // The secret rotated: a new one, shown once; deliveries are then signed with both secrets.
+        // The secret rotated: a new one, shown once; deliveries are then signed with the new secret and the old one.
         await page.GetByTestId($"rotate-{endpointId}").ClickAsync();
         await Expect(page.GetByTestId("webhook-secret")).ToBeVisibleAsync();
         var rotated = await page.GetByTestId("webhook-secret-value").InputValueAsync();
@@ -103,7 +104,7 @@ public sealed class WebhooksPageTests(EndToEndEnvironment env)
         await Expect(page.Locator("#toast")).ToContainTextAsync("1 message since");
         var again = await Poll.UntilAsync(() => Task.FromResult(receiver.About(tenantId)), r => r.Count >= 4, "the replay since the endpoint was created");
         again[3].Id.ShouldBe(messageId);
-        again[3].Signature.Split(' ').Length.ShouldBe(2);
+        again[3].Signature.Split(' ').ShouldBe([again[3].SignatureWith(rotated), again[3].SignatureWith(secret)]);
 
         // Disabled: the reason shows, and a replay is refused with the problem's detail.
         await page.GetByTestId($"toggle-{endpointId}").ClickAsync();

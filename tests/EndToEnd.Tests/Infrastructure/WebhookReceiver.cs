@@ -51,7 +51,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var status = Interlocked.Decrement(ref _failuresLeft) >= 0 ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
         _received.Enqueue(new ReceivedWebhook(
-            context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-signature"].ToString(), body, status));
+            context.Request.Headers["webhook-id"].ToString(),
+            context.Request.Headers["webhook-timestamp"].ToString(),
+            context.Request.Headers["webhook-signature"].ToString(),
+            body,
+            status));
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(status == StatusCodes.Status200OK ? "ok" : "receiver down", context.RequestAborted);
     }
@@ -60,5 +64,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 }
 
 /// <param name="Id">The <c>webhook-id</c> header: the message id, the same on every retry and replay.</param>
+/// <param name="Timestamp">The <c>webhook-timestamp</c> header (Unix seconds).</param>
 /// <param name="Signature">The <c>webhook-signature</c> header: one or more space-separated <c>v1,…</c> signatures.</param>
-public sealed record ReceivedWebhook(string Id, string Signature, string Body, int AnsweredStatus);
+public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, int AnsweredStatus)
+{
+    /// <summary>The Standard Webhooks signature of this request with <paramref name="secret"/> (<c>whsec_</c> + base64 key).</summary>
+    public string SignatureWith(string secret)
+    {
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"{Id}.{Timestamp}.{Body}"));
+        return "v1," + Convert.ToBase64String(mac);
+    }
+}
