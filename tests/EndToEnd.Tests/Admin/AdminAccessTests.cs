@@ -109,6 +109,7 @@ public sealed class AdminAccessTests(EndToEndEnvironment env)
     [Theory]
     [InlineData("/admin/")]
     [InlineData("/admin/admin.js")]
+    [InlineData("/admin/webhooks.js")]
     [InlineData("/demo/")]
     public async Task Page_WhenRequestedWithoutCredential_ShouldBeServedWithAContentSecurityPolicy(string path)
     {

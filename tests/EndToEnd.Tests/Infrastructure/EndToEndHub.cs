@@ -10,7 +10,8 @@ namespace IntegrationHub.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// The real hub on a loopback Kestrel port, in Development (so /demo and /dev/jwt exist), on a SQLite file and
 /// in-memory Hangfire, pointed at the standalone sandbox as its Alloy (<c>Alloy:BaseUrl</c>, the sandbox's
-/// development key) instead of mounting one: the browser reaches the same sandbox as Alloy's hosts.
+/// development key) instead of mounting one: the browser reaches the same sandbox as Alloy's hosts. Its webhooks may
+/// reach loopback (<c>Webhooks:AllowPrivateNetworks</c>) and retry once, quickly.
 /// </summary>
 public sealed class EndToEndHub(Uri alloyBaseUrl) : WebApplicationFactory<Program>
 {
@@ -50,6 +51,10 @@ public sealed class EndToEndHub(Uri alloyBaseUrl) : WebApplicationFactory<Progra
             ["Provisioning:BaseDelay"] = "00:00:00.200",
             ["Provisioning:MaxDelay"] = "00:00:02",
             ["Serilog:ConsoleMinimumLevel"] = "Warning",
+
+            // The webhooks page's test delivers to a receiver on 127.0.0.1, with one quick retry.
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:RetrySchedule"] = "00:00:00.300",
         })
         {
             builder.UseSetting(key, value);

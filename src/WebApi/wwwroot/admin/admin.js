@@ -27,7 +27,9 @@
   function api(path, options) {
     options = options || {};
     var headers = Object.assign({ Accept: "application/json" }, authHeaders(options.credential), options.headers || {});
-    return fetch(path, { method: options.method || "GET", headers: headers, cache: "no-store", credentials: "same-origin" })
+    var body;
+    if (options.body !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(options.body); }
+    return fetch(path, { method: options.method || "GET", headers: headers, body: body, cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
         if (options.raw && response.ok) { return response; }
         var type = response.headers.get("Content-Type") || "";
@@ -270,6 +272,8 @@
   function selectTab(tab, focus) {
     tabs.forEach(function (other) {
       var selected = other === tab;
+      var page = lists[other.id.replace("tab-", "")];
+      if (!selected && other.getAttribute("aria-selected") === "true" && page && page.leave) { page.leave(); }
       other.setAttribute("aria-selected", selected ? "true" : "false");
       other.tabIndex = selected ? 0 : -1;
       $(other.getAttribute("aria-controls")).hidden = !selected;
@@ -316,6 +320,7 @@
     $("jobs-link").hidden = true;
     $("sign-in").hidden = false;
     ["tenants-table", "installations-table", "audit-table", "errors-table"].forEach(function (id) { $(id).tBodies[0].textContent = ""; });
+    Object.keys(lists).forEach(function (name) { if (lists[name].reset) { lists[name].reset(); } });
     var error = $("sign-in-error");
     error.textContent = message || "";
     error.hidden = !message;
@@ -342,6 +347,14 @@
   });
 
   $("sign-out").addEventListener("click", function () { signOut(""); });
+
+  // What the other pages of the console (webhooks.js) share. A page registered here is loaded when its tab is first
+  // selected and told when its tab is left (leave) and on sign-out (reset).
+  window.IntegrationHubAdmin = Object.freeze({
+    api: api, handleFailure: handleFailure, query: query, el: el, cell: cell, when: when, badge: badge, mono: mono,
+    toast: toast, emptyRow: emptyRow, PagedList: PagedList,
+    addPage: function (name, page) { lists[name] = page; },
+  });
 
   if (credential()) { showConsole(); } else { $("credential").focus(); }
 })();
