@@ -21,7 +21,8 @@ internal sealed record Profile(
     int InstallationsPerTenant,
     int QueryConnections,
     int WebhookMessages,
-    int WebhookWarmupRounds)
+    int WebhookWarmupRounds,
+    int WebhookMaxWarmupRounds)
 {
     public static Profile Full { get; } = new(
         Quick: false,
@@ -43,7 +44,8 @@ internal sealed record Profile(
         InstallationsPerTenant: 10,
         QueryConnections: 8,
         WebhookMessages: 5_000,
-        WebhookWarmupRounds: 2);
+        WebhookWarmupRounds: 4,
+        WebhookMaxWarmupRounds: 12);
 
     public static Profile QuickRun { get; } = Full with
     {
@@ -58,5 +60,6 @@ internal sealed record Profile(
         ProvisionWarmupTenants = 40,
         WebhookMessages = 400,
         WebhookWarmupRounds = 1,
+        WebhookMaxWarmupRounds = 2,
     };
 }
