@@ -2,11 +2,13 @@
 # The benchmarks of the hub, in one command: bench/run.sh [--quick] [--out FILE]
 #   - installs wrk from Debian's packages when it is missing (as root, or through sudo),
 #   - builds the hub (through the benchmark host, which adds the /_bench baselines), the sandbox and the driver in Release,
-#   - runs P1–P6: the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
-#     (wrk, the sandbox, this driver) to core 1, warm-up, alternating rounds, progress on the way,
+#   - runs P1–P7: the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
+#     (wrk, the sandbox, this driver and P7's webhook receiver inside it) to core 1, warm-up, alternating rounds,
+#     progress on the way,
 #   - prints the table and writes bench/results/latest.md (--quick: bench/results/raw/quick.md).
-# --quick (CI) takes under three minutes and fails only when a benchmark does not complete or P2's
-# upstream call count is not exactly one per tenant; the full run takes about 12 minutes.
+# --quick (CI) takes under three minutes and fails only when a benchmark does not complete or an invariant
+# breaks (P2's upstream call count is not exactly one per tenant; P7's receiver misses a message id or a delivery
+# is not Delivered); the full run takes about 16 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -9,9 +9,11 @@ using static IntegrationHub.Bench.Report;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>P1–P6, the goals of the README's Performance section; each records its goal and a section for the results file.</summary>
+/// <summary>P1–P7, the goals of the README's Performance section; each records its goal and a section for the results file.</summary>
 internal sealed class Benchmarks(Layout layout, Profile profile, Report report, Credentials credentials, int serverCpu, int loadCpu)
 {
+    private static readonly string[] WebhookEventTypes = ["tenant.provisioned"];
+
     private static readonly string[] InstallationParameters = ["$tenant", "$installation", "$integration", "$name", "$enabled", "$at"];
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -344,6 +346,214 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
             {RoundsTable("hub", "raw", hubSamples, rawSamples)}
             Median p95 ratio: **{F(p95)}×**; median throughput ratio {F(Median(hubSamples.Zip(rawSamples, (h, r) => h.Wrk.Throughput / r.Wrk.Throughput)))}×.
             """);
+    }
+
+    /// <summary>
+    /// P7: webhooks delivered per second by the hub (a replay of N messages to one endpoint) against a plain HttpClient
+    /// posting the same signed payloads with the same concurrency, both to the same receiver.
+    /// </summary>
+    public async Task DeliveriesAsync(Sandbox sandbox)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(layout.RunFolder);
+        var trust = new Dictionary<string, string> { ["SSL_CERT_FILE"] = receiver.CertificatePath };
+        await using var hub = await Hub.StartAsync(layout, "hub-webhooks", serverCpu, sandbox, credentials, "All", profile.Workers,
+            new Dictionary<string, string>(trust) { ["Webhooks__AllowPrivateNetworks"] = "true" });
+        var count = profile.WebhookMessages;
+        Progress($"hub-webhooks ready (pid {hub.Process.Pid}); receiver at {receiver.Url}; P7: {count:N0} messages, {profile.Workers} workers");
+
+        using var created = await hub.Admin.PostAsJsonAsync("api/admin/webhook-endpoints", new
+        {
+            url = receiver.Url.ToString(),
+            description = "bench receiver",
+            eventTypes = WebhookEventTypes,
+        });
+        if (created.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Registering the receiver answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        }
+
+        var endpoint = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var endpointId = endpoint.GetProperty("id").GetString()!;
+        var secret = endpoint.GetProperty("secret").GetString()!;
+
+        // The messages: one tenant.provisioned per signup, delivered once (checked and kept by the receiver).
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var tenants = Enumerable.Range(0, count).Select(i => $"p7-tenant-{i:00000}").ToList();
+        receiver.Capture = secret;
+        receiver.BeginRound();
+        await hub.SignUpAllAsync(tenants, profile.Workers);
+        await hub.WaitProvisionedAsync(tenants.Count, TimeSpan.FromMinutes(5));
+        if (!await receiver.WaitForAsync(count, TimeSpan.FromMinutes(2)))
+        {
+            throw new TimeoutException($"P7: the receiver got {receiver.Distinct} of {count} tenant.provisioned webhooks; see {hub.Process.LogPath}.");
+        }
+
+        receiver.Capture = null;
+        if (receiver.BadSignatures > 0 || receiver.Bodies.Count != count)
+        {
+            report.Fail($"P7: {receiver.BadSignatures} webhooks failed signature verification; {receiver.Bodies.Count} of {count} verified.");
+        }
+
+        var ids = receiver.Bodies.Keys.Order(StringComparer.Ordinal).ToList();
+        var payloads = Path.Combine(layout.RunFolder, "p7-payloads.tsv");
+        await File.WriteAllLinesAsync(payloads, ids.Select(id => id + "\t" + receiver.Bodies[id]));
+        var bodyBytes = receiver.Bodies.Values.Select(b => (double)System.Text.Encoding.UTF8.GetByteCount(b)).ToList();
+        await WaitDeliveredAsync(hub, endpointId, count);
+
+        async Task<(double Rate, double Cpu, double CpuMsPerMessage, double ReplayMs, long Duplicates)> HubRoundAsync(string label)
+        {
+            receiver.BeginRound();
+            var cpuBefore = hub.Process.CpuTime();
+            var clock = Stopwatch.StartNew();
+            using var response = await hub.Admin.PostAsync(
+                $"api/admin/webhook-endpoints/{endpointId}/replay?since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}", null);
+            var answer = await response.Content.ReadAsStringAsync();
+            var replayMs = clock.Elapsed.TotalMilliseconds;
+            if (response.StatusCode != HttpStatusCode.Accepted || JsonDocument.Parse(answer).RootElement.GetProperty("deliveries").GetInt32() != count)
+            {
+                throw new InvalidOperationException($"P7: the replay answered {(int)response.StatusCode}: {answer}");
+            }
+
+            var complete = await receiver.WaitForAsync(count, TimeSpan.FromMinutes(5));
+            clock.Stop();
+            var cpuMs = (hub.Process.CpuTime() - cpuBefore).TotalMilliseconds;
+            var cpu = cpuMs / clock.Elapsed.TotalMilliseconds * 100;
+            CheckAllSeen(receiver, ids, label, complete);
+            await WaitDeliveredAsync(hub, endpointId, count);
+            var rate = count / clock.Elapsed.TotalSeconds;
+            Progress($"{label,-32} {F(rate, "N0"),9} msg/s  {F(clock.Elapsed.TotalSeconds)} s (replay answered in {F(replayMs, "N0")} ms)  hub core {F(cpu, "N0")} %, {F(cpuMs / count)} ms per message  duplicates {receiver.Requests - count}");
+            return (rate, cpu, cpuMs / count, replayMs, receiver.Requests - count);
+        }
+
+        async Task<double> DirectRoundAsync(string label)
+        {
+            receiver.BeginRound();
+            var (exit, output, error) = await ManagedProcess.RunAsync(serverCpu, "dotnet",
+            [
+                layout.BenchDll, DirectWebhooks.Command,
+                "--url", receiver.Url.ToString(), "--payloads", payloads,
+                "--concurrency", profile.Workers.ToString(CultureInfo.InvariantCulture),
+                "--warmup", Math.Min(count, 1000).ToString(CultureInfo.InvariantCulture),
+            ],
+            new Dictionary<string, string>(trust) { [DirectWebhooks.SecretVariable] = secret });
+            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("DIRECTJSON ", StringComparison.Ordinal));
+            if (exit != 0 || line is null)
+            {
+                throw new InvalidOperationException($"P7: the direct sender failed (exit {exit}): {error}\n{output}");
+            }
+
+            using var json = JsonDocument.Parse(line["DIRECTJSON ".Length..]);
+            var elapsed = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("elapsedMs").GetDouble());
+            CheckAllSeen(receiver, ids, label, complete: true);
+            var rate = count / elapsed.TotalSeconds;
+            Progress($"{label,-32} {F(rate, "N0"),9} msg/s  {F(elapsed.TotalSeconds)} s");
+            return rate;
+        }
+
+        // The delivery path needs several replays before tiered compilation settles: at least WebhookWarmupRounds, then
+        // until two in a row agree within 5 %, at most WebhookMaxWarmupRounds.
+        double? previous = null;
+        var warmups = 0;
+        while (warmups < profile.WebhookMaxWarmupRounds)
+        {
+            var rate = (await HubRoundAsync($"P7 warm-up {++warmups} hub")).Rate;
+            if (warmups >= profile.WebhookWarmupRounds && previous is { } last && Math.Abs(rate - last) <= 0.05 * Math.Max(rate, last))
+            {
+                break;
+            }
+
+            previous = rate;
+        }
+
+        List<(double Rate, double Cpu, double CpuMsPerMessage, double ReplayMs, long Duplicates)> hubRounds = [];
+        List<double> directRounds = [];
+        for (var round = 0; round < profile.Rounds; round++)
+        {
+            var label = $"P7 round {round + 1}/{profile.Rounds}";
+            if (round % 2 == 0)
+            {
+                hubRounds.Add(await HubRoundAsync($"{label} hub"));
+                directRounds.Add(await DirectRoundAsync($"{label} direct"));
+            }
+            else
+            {
+                directRounds.Add(await DirectRoundAsync($"{label} direct"));
+                hubRounds.Add(await HubRoundAsync($"{label} hub"));
+            }
+        }
+
+        var ratio = Median(hubRounds.Zip(directRounds, (h, d) => h.Rate / d));
+        report.Goal(new GoalResult("P7", $"outbound webhook delivery, {count:N0} messages, {profile.Workers} workers, vs plain HttpClient",
+            "≥ 0.8× messages/s",
+            $"{F(ratio)}× ({F(Median(hubRounds.Select(r => r.Rate)), "N0")} vs {F(Median(directRounds), "N0")} msg/s); hub {F(Median(hubRounds.Select(r => r.CpuMsPerMessage)))} CPU ms per message",
+            ratio >= 0.8));
+        var rows = string.Join('\n', hubRounds.Zip(directRounds, (h, d) => (h, d)).Select((r, i) =>
+            $"| {i + 1} | {F(r.h.Rate, "N0")} | {F(r.d, "N0")} | {F(r.h.Rate / r.d)} | {F(r.h.ReplayMs, "N0")} | {F(r.h.Cpu, "N0")} % | {F(r.h.CpuMsPerMessage)} | {r.h.Duplicates} |"));
+        report.Section($"""
+            ## P7: outbound webhook delivery
+
+            One endpoint registered through the admin API (`tenant.provisioned` only) pointing at a receiver inside the driver:
+            Kestrel on `https://127.0.0.1` (outside Development the hub delivers to https only; a self-signed certificate
+            trusted through `SSL_CERT_FILE` by the hub and the baseline alike, `Webhooks:AllowPrivateNetworks=true`), which reads
+            each body, counts it by `webhook-id` and answers 200 at once. {count:N0} tenants were signed up; their
+            `tenant.provisioned` webhooks (bodies of {F(Median(bodyBytes), "N0")} bytes, median) were delivered once and their signatures
+            checked with the StandardWebhooks package; then each hub round is `POST /api/admin/webhook-endpoints/{"{id}"}/replay?since=`:
+            one transaction resets the endpoint's {count:N0} deliveries to pending, after the commit {count:N0} Hangfire jobs are enqueued,
+            and each job loads its delivery, takes the attempt, signs and POSTs, records the attempt and the outcome. Timed from the replay
+            request until the receiver has seen every message id again (then every delivery is checked `Delivered` in the database).
+            So the cost is the delivery alone: no provisioning, no Alloy call. The baseline (`direct-webhooks`, its own process on the
+            hub's core) POSTs the same {count:N0} bodies under the same ids with the same Standard Webhooks headers, signed at send time
+            with the endpoint's secret by the StandardWebhooks package, from {profile.Workers} concurrent loops (the hub's Hangfire worker
+            count) over one HttpClient configured like the hub's webhook client, after a warm-up pass of its own (up to 1,000
+            messages under other ids); timed from the first request to the last answer. The hub was warmed up with {warmups}
+            replay(s) besides the first delivery (at least {profile.WebhookWarmupRounds}, then until two in a row agreed within 5 %,
+            at most {profile.WebhookMaxWarmupRounds}). {profile.Rounds} alternating rounds.
+
+            | round | hub msg/s | direct msg/s | ratio | replay answered (ms) | hub core busy | hub CPU ms per message | duplicates |
+            |---|---|---|---|---|---|---|---|
+            {rows}
+
+            Median ratio: **{F(ratio)}×**; the hub spent a median {F(Median(hubRounds.Select(r => r.CpuMsPerMessage)))} ms of CPU per delivered message.
+            """);
+    }
+
+    private void CheckAllSeen(WebhookReceiver receiver, List<string> ids, string label, bool complete)
+    {
+        var missing = receiver.Missing(ids);
+        if (!complete || missing.Count > 0)
+        {
+            report.Fail($"{label}: the receiver did not see {missing.Count} of {ids.Count} message ids (first: {missing.FirstOrDefault()}).");
+        }
+    }
+
+    /// <summary>Polls the hub's database until the endpoint's <paramref name="count"/> deliveries are all Delivered; a failed or late one fails P7.</summary>
+    private async Task WaitDeliveredAsync(Hub hub, string endpointId, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var connection = new SqliteConnection($"Data Source={hub.DatabasePath};Mode=ReadOnly;Pooling=True");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT SUM(State = 'Delivered'), SUM(State <> 'Delivered') FROM WebhookDeliveries WHERE EndpointId = $endpoint;";
+            command.Parameters.AddWithValue("$endpoint", endpointId);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var delivered = reader.IsDBNull(0) ? 0 : reader.GetInt64(0);
+            var other = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            if (delivered == count && other == 0)
+            {
+                return;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                report.Fail($"P7: {delivered} of {count} deliveries Delivered in the database, {other} in another state, a minute after the receiver saw them all; see {hub.Process.LogPath}.");
+                return;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>

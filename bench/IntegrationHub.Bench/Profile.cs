@@ -19,7 +19,10 @@ internal sealed record Profile(
     int AlloyLatencyMs,
     int SignupConnections,
     int InstallationsPerTenant,
-    int QueryConnections)
+    int QueryConnections,
+    int WebhookMessages,
+    int WebhookWarmupRounds,
+    int WebhookMaxWarmupRounds)
 {
     public static Profile Full { get; } = new(
         Quick: false,
@@ -39,7 +42,10 @@ internal sealed record Profile(
         AlloyLatencyMs: 50,
         SignupConnections: 16,
         InstallationsPerTenant: 10,
-        QueryConnections: 8);
+        QueryConnections: 8,
+        WebhookMessages: 5_000,
+        WebhookWarmupRounds: 4,
+        WebhookMaxWarmupRounds: 12);
 
     public static Profile QuickRun { get; } = Full with
     {
@@ -52,5 +58,8 @@ internal sealed record Profile(
         ProvisionTenants = 500,
         ProvisionRounds = 1,
         ProvisionWarmupTenants = 40,
+        WebhookMessages = 400,
+        WebhookWarmupRounds = 1,
+        WebhookMaxWarmupRounds = 2,
     };
 }

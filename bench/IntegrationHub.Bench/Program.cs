@@ -7,6 +7,11 @@ if (args is [DirectClient.Command, ..])
     return await DirectClient.RunAsync(args);
 }
 
+if (args is [DirectWebhooks.Command, ..])
+{
+    return await DirectWebhooks.RunAsync(args);
+}
+
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var profile = quick ? Profile.QuickRun : Profile.Full;
@@ -28,6 +33,7 @@ try
     await benchmarks.TokensAsync(sandbox);
     await benchmarks.SignupsAsync(sandbox);
     await benchmarks.ProvisioningAndQueriesAsync(sandbox);
+    await benchmarks.DeliveriesAsync(sandbox);
 }
 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
 {

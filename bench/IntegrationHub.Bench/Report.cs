@@ -4,7 +4,7 @@ using System.Text;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>One performance goal (P1–P6 of the README's Performance section), with what this run measured.</summary>
+/// <summary>One performance goal (P1–P7 of the README's Performance section), with what this run measured.</summary>
 internal sealed record GoalResult(string Id, string What, string Goal, string Measured, bool Met);
 
 /// <summary>A wrk run together with how busy the hub's core was during it.</summary>
@@ -134,7 +134,7 @@ internal sealed class Report
         yield return $"OS: {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.OSArchitecture})";
         yield return $".NET: {RuntimeInformation.FrameworkDescription}; hub and sandbox Release builds, server GC as ASP.NET Core defaults";
         yield return $"Load generator: {WrkVersion()} (Debian package), one thread";
-        yield return "Placement (taskset): the hub, and P3's direct client, on core 0; the sandbox, wrk and the bench driver on core 1";
+        yield return "Placement (taskset): the hub, P3's direct client and P7's direct sender on core 0; the sandbox, wrk and the bench driver (with P7's webhook receiver) on core 1";
         yield return "Hub: SQLite file (WAL), in-memory Hangfire storage, 20 Hangfire workers, Serilog request logging at Information to a file, rate limiter on with budgets far above the load";
     }
 

@@ -124,7 +124,8 @@ internal sealed class Hub : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<Hub> StartAsync(Layout layout, string name, int cpu, Sandbox sandbox, Credentials credentials, string role, int workers)
+    public static async Task<Hub> StartAsync(Layout layout, string name, int cpu, Sandbox sandbox, Credentials credentials, string role, int workers,
+        IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var port = ManagedProcess.FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
@@ -148,15 +149,20 @@ internal sealed class Hub : IAsyncDisposable
             ["Hangfire__WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture),
             // The 15-minute installation sync would land inside some round at random: moved out of the run.
             ["Hangfire__InstallationSyncCron"] = "0 0 31 2 *",
-            // Budgets far above what one core can serve: the limiter still runs on every request.
-            ["RateLimits__TenantTokenPerMinute"] = "1000000000",
-            ["RateLimits__TenantRefreshPerMinute"] = "1000000000",
-            ["RateLimits__ServiceKeyPerMinute"] = "1000000000",
+            // The largest budgets start-up accepts, far above what one core can serve: the limiter still runs on every request.
+            ["RateLimits__TenantTokenPerMinute"] = "1000000",
+            ["RateLimits__TenantRefreshPerMinute"] = "1000000",
+            ["RateLimits__ServiceKeyPerMinute"] = "1000000",
             // P1 measures the reuse window's hit path; 20 minutes stays inside the sandbox token's 30-minute life.
             ["Tokens__ReuseWindow"] = "00:20:00",
             // The hub refreshes SQLite's planner statistics hourly; P5's seeded rows should not wait an hour for theirs.
             ["Database__AnalyzeInterval"] = "00:00:10",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         var process = ManagedProcess.Start(name, cpu, "dotnet", [layout.HubDll], settings, Path.Combine(layout.RunFolder, name + ".log"), Path.GetDirectoryName(layout.HubDll)!);
         var hub = new Hub(process, url, database, credentials);
         using var probe = new HttpClient();
