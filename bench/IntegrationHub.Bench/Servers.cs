@@ -150,9 +150,9 @@ internal sealed class Hub : IAsyncDisposable
             // The 15-minute installation sync would land inside some round at random: moved out of the run.
             ["Hangfire__InstallationSyncCron"] = "0 0 31 2 *",
             // The largest budgets start-up accepts, far above what one core can serve: the limiter still runs on every request.
-            ["RateLimits__TenantTokenPerMinute"] = "1000000",
-            ["RateLimits__TenantRefreshPerMinute"] = "1000000",
-            ["RateLimits__ServiceKeyPerMinute"] = "1000000",
+            ["RateLimits__TenantTokenPerMinute"] = "1000000000",
+            ["RateLimits__TenantRefreshPerMinute"] = "1000000000",
+            ["RateLimits__ServiceKeyPerMinute"] = "1000000000",
             // P1 measures the reuse window's hit path; 20 minutes stays inside the sandbox token's 30-minute life.
             ["Tokens__ReuseWindow"] = "00:20:00",
             // The hub refreshes SQLite's planner statistics hourly; P5's seeded rows should not wait an hour for theirs.

@@ -11,6 +11,7 @@ public sealed class HubPagesTests(HubFactory hub)
     [InlineData("/admin", HttpStatusCode.MovedPermanently)]
     [InlineData("/admin/", HttpStatusCode.OK)]
     [InlineData("/admin/admin.js", HttpStatusCode.OK)]
+    [InlineData("/admin/webhooks.js", HttpStatusCode.OK)]
     [InlineData("/assets/hub.css", HttpStatusCode.OK)]
     public async Task AdminConsole_WhenRequestedWithoutCredential_ShouldBeServedAsPublicStaticFiles(string path, HttpStatusCode expected)
     {
