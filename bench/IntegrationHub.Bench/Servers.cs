@@ -149,7 +149,7 @@ internal sealed class Hub : IAsyncDisposable
             ["Hangfire__WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture),
             // The 15-minute installation sync would land inside some round at random: moved out of the run.
             ["Hangfire__InstallationSyncCron"] = "0 0 31 2 *",
-            // The largest budgets start-up accepts, far above what one core can serve: the limiter still runs on every request.
+            // Budgets far above what one core can serve: the limiter still runs on every request.
             ["RateLimits__TenantTokenPerMinute"] = "1000000000",
             ["RateLimits__TenantRefreshPerMinute"] = "1000000000",
             ["RateLimits__ServiceKeyPerMinute"] = "1000000000",
