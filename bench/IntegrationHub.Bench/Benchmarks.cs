@@ -71,6 +71,7 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
             Median ratios: throughput **{F(throughput)}×**, p99 **{F(p99)}×**.
             """);
         await ColdTokensAsync(hub, sandbox);
+        await CoalescedListingsAsync(hub, sandbox);
         var (rss, peak) = hub.Process.Memory();
         report.Section($"Resident memory of hub-tokens after P1 and P2: {F(rss / 1048576.0, "N0")} MB (peak {F(peak / 1048576.0, "N0")} MB).");
     }
@@ -127,6 +128,58 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
             its own member JWT) released at once from one client, the sandbox answering after {profile.AlloyLatencyMs} ms. Upstream
             `GET /users/{"{userId}"}/token` calls counted by the sandbox: **{upstream}** ({F(upstream / (double)tenants.Count)} per tenant). Every
             request answered 200: {failed == 0}; every tenant's requests got one and the same token: {tokensPerTenant.Values.All(c => c == 1)}. All answers within {F(clock.Elapsed.TotalSeconds)} s.
+            """);
+    }
+
+    /// <summary>P8: 200 tenants' frontends refresh their installations at once; Alloy lists only the whole account.</summary>
+    private async Task CoalescedListingsAsync(Hub hub, Sandbox sandbox)
+    {
+        const int refreshing = 200;
+        var tenants = Enumerable.Range(1, refreshing).Select(i => $"p8-tenant-{i:000}").ToList();
+        var provisionedBefore = profile.TokenTenants + profile.ColdTenants;
+        await hub.SignUpAllAsync(tenants, 8);
+        await hub.WaitProvisionedAsync(provisionedBefore + tenants.Count, TimeSpan.FromMinutes(2));
+        await sandbox.SetLatencyAsync(profile.AlloyLatencyMs);
+        var before = Sandbox.Count(await sandbox.CallsAsync(), IsInstallationListing);
+        Progress($"P8: {refreshing} concurrent installation refreshes of different tenants (Alloy latency {profile.AlloyLatencyMs} ms)");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, ConnectTimeout = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = hub.BaseUrl,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = Stopwatch.StartNew();
+        var requests = tenants.Select(async tenant =>
+        {
+            await start.Task;
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/tenants/{tenant}/installations/refresh");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.MemberJwt(tenant));
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }).ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(requests);
+        clock.Stop();
+        await sandbox.SetLatencyAsync(0);
+        var listings = Sandbox.Count(await sandbox.CallsAsync(), IsInstallationListing) - before;
+        var failed = answers.Count(s => s != HttpStatusCode.OK);
+        report.Goal(new GoalResult("P8", $"{refreshing} concurrent installation refreshes of different tenants",
+            "≤ 2 upstream account listings",
+            $"{listings} upstream `GET /installations`; {refreshing - failed}/{refreshing} answered 200 within {F(clock.Elapsed.TotalSeconds)} s",
+            listings <= 2 && failed == 0));
+        if (failed > 0)
+        {
+            report.Fail($"P8: {failed} of {refreshing} refreshes did not answer 200");
+        }
+
+        report.Section($"""
+            ## P8: installation refreshes share Alloy's account listing
+
+            {refreshing} provisioned tenants, each refreshing with its own member JWT, released at once from one client; the sandbox
+            answering after {profile.AlloyLatencyMs} ms. Alloy lists installations only for the whole account, so every refresh
+            needs the same list; the hub answers each caller with a listing that started after it asked and lets callers that
+            arrive together share it. Upstream `GET /installations` calls counted by the sandbox: **{listings}**.
             """);
     }
 
@@ -620,6 +673,8 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
     }
 
     private static bool IsTokenCall(string operation) => operation.EndsWith("/token", StringComparison.Ordinal);
+
+    private static bool IsInstallationListing(string operation) => operation == "GET /installations";
 
     private static bool IsCreateUser(string operation) => operation == "POST /users";
 
