@@ -42,6 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Distinct tenants with a verified delivery so far.</summary>
     public int TenantsReceived => _arrivals.Where(a => a.Verified).Select(a => a.TenantId).Distinct(StringComparer.Ordinal).Count();
 
+    /// <summary>Requests that arrived after <paramref name="since"/> on the test's timeline.</summary>
+    public int ArrivalsSince(TimeSpan since) => _arrivals.Count(a => a.At > since);
+
     /// <summary>Starts on a free loopback port; <paramref name="clock"/> stamps each arrival (the test's own timeline).</summary>
     public static async Task<WebhookReceiver> StartAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
