@@ -3,10 +3,49 @@ using System.Text.Json;
 
 namespace IntegrationHub.Reliability.CrashTests.Infrastructure;
 
-/// <summary>The hub's admin view of its tenants (<c>GET /api/admin/tenants</c>, cursor-paged).</summary>
+/// <summary>
+/// The hub's admin view of its tenants (<c>GET /api/admin/tenants</c>, cursor-paged) and of its webhook endpoints
+/// (<c>/api/admin/webhook-endpoints</c>).
+/// </summary>
 public static class HubAdmin
 {
     private const int PageSize = 500;
+
+    /// <summary>A smaller page for deliveries, so that reading 300 of them walks several cursors.</summary>
+    private const int DeliveryPageSize = 100;
+
+    /// <summary>Registers an endpoint for every event type; returns its id and signing secret.</summary>
+    public static async Task<(string Id, string Secret)> CreateWebhookEndpointAsync(this HttpClient admin, string url, CancellationToken cancellationToken)
+    {
+        using var response = await admin.PostAsJsonAsync("/api/admin/webhook-endpoints", new { url, description = "crash test receiver" }, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Registering the webhook endpoint answered {(int)response.StatusCode}: {body}");
+        }
+
+        var endpoint = JsonDocument.Parse(body).RootElement;
+        return (endpoint.GetProperty("id").GetString()!, endpoint.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>Every delivery of the endpoint in <paramref name="status"/>, following <c>nextCursor</c> to the end.</summary>
+    public static async Task<IReadOnlyList<DeliverySnapshot>> WebhookDeliveriesAsync(
+        this HttpClient admin, string endpointId, string status, CancellationToken cancellationToken)
+    {
+        var deliveries = new List<DeliverySnapshot>();
+        string? cursor = null;
+        do
+        {
+            var query = $"/api/admin/webhook-endpoints/{Uri.EscapeDataString(endpointId)}/deliveries?status={status}&limit={DeliveryPageSize}"
+                + (cursor is null ? string.Empty : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var page = await admin.GetFromJsonAsync<JsonElement>(query, cancellationToken);
+            deliveries.AddRange(page.GetProperty("items").EnumerateArray().Select(DeliverySnapshot.From));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return deliveries;
+    }
 
     public static async Task<IReadOnlyList<TenantSnapshot>> TenantsAsync(this HttpClient admin, CancellationToken cancellationToken)
     {
@@ -46,4 +85,14 @@ public sealed record TenantSnapshot(
             alloy.GetProperty("lastError").GetString(),
             alloy.GetProperty("nextAttemptAt").ValueKind == JsonValueKind.Null ? null : alloy.GetProperty("nextAttemptAt").GetDateTimeOffset());
     }
+}
+
+public sealed record DeliverySnapshot(long Id, string MessageId, string Type, string Status, int Attempts)
+{
+    public static DeliverySnapshot From(JsonElement delivery) => new(
+        delivery.GetProperty("id").GetInt64(),
+        delivery.GetProperty("messageId").GetString()!,
+        delivery.GetProperty("type").GetString()!,
+        delivery.GetProperty("status").GetString()!,
+        delivery.GetProperty("attempts").GetInt32());
 }
