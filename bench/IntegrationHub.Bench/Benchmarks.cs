@@ -410,7 +410,12 @@ internal sealed class Benchmarks(Layout layout, Profile profile, Report report, 
         await using var receiver = await WebhookReceiver.StartAsync(layout.RunFolder);
         var trust = new Dictionary<string, string> { ["SSL_CERT_FILE"] = receiver.CertificatePath };
         await using var hub = await Hub.StartAsync(layout, "hub-webhooks", serverCpu, sandbox, credentials, "All", profile.Workers,
-            new Dictionary<string, string>(trust) { ["Webhooks__AllowPrivateNetworks"] = "true" });
+            new Dictionary<string, string>(trust)
+            {
+                ["Webhooks__AllowPrivateNetworks"] = "true",
+                // One endpoint against a baseline with the workers' concurrency: every worker may deliver to it.
+                ["Webhooks__MaxConcurrentPerEndpoint"] = profile.Workers.ToString(CultureInfo.InvariantCulture),
+            });
         var count = profile.WebhookMessages;
         Progress($"hub-webhooks ready (pid {hub.Process.Pid}); receiver at {receiver.Url}; P7: {count:N0} messages, {profile.Workers} workers");
 

@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddScoped<InstallationSynchronizer>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<IWebhookOutbox, WebhookOutbox>();
+        services.AddSingleton<WebhookEndpointConcurrency>();
         services.TryAddSingleton<HubMetrics>();
         return services;
     }

@@ -44,6 +44,15 @@ public sealed class WebhookEndpoint
 
     public string Url { get; private set; }
 
+    /// <summary>
+    /// The URL as the audit log may show it: without user info, query or fragment, which often carry a receiver's own
+    /// token (<c>https://hooks.example.com/in?token=…</c> becomes <c>https://hooks.example.com/in?…</c>).
+    /// </summary>
+    public string DisplayUrl =>
+        Uri.TryCreate(Url, UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", string.Empty, StringComparison.Ordinal) + (uri.Query.Length > 1 || uri.Fragment.Length > 1 ? "?…" : string.Empty)
+            : "(not a URL)";
+
     public string? Description { get; private set; }
 
     /// <summary>The event types it receives; empty: all of them.</summary>

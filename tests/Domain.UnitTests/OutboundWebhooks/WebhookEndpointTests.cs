@@ -182,4 +182,20 @@ public sealed class WebhookDeliveryTests
         attempt.ResponseSnippet!.Length.ShouldBe(WebhookAttempt.MaxSnippetLength);
         attempt.DurationMs.ShouldBe(0);
     }
+
+    [Theory]
+    [InlineData("https://hooks.example.com/in", "https://hooks.example.com/in")]
+    [InlineData("https://hooks.example.com/in?token=s3cret", "https://hooks.example.com/in?…")]
+    [InlineData("https://user:pa55@hooks.example.com:8443/in#frag", "https://hooks.example.com:8443/in?…")]
+    public void DisplayUrl_WhenTheUrlCarriesCredentialsOrAQuery_ShouldLeaveThemOut(string url, string expected)
+    {
+        // Arrange
+        var endpoint = WebhookEndpoint.Create(url, null, null, DomainFactory.Now);
+
+        // Act
+        var shown = endpoint.DisplayUrl;
+
+        // Assert
+        shown.ShouldBe(expected);
+    }
 }

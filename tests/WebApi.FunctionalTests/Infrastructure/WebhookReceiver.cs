@@ -18,6 +18,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedAnswer>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _waiting = new(StringComparer.Ordinal);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -52,6 +54,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received(string path) => _received.Where(r => r.Path == path).ToList();
 
+    /// <summary>Requests to <paramref name="path"/> wait unanswered (an endpoint that hangs) until <see cref="Release"/>.</summary>
+    public void Hold(string path) => _holds[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Answers the requests held on <paramref name="path"/> and stops holding.</summary>
+    public void Release(string path)
+    {
+        if (_holds.TryRemove(path, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
+
+    /// <summary>How many requests to <paramref name="path"/> are held unanswered now.</summary>
+    public int Held(string path) => _waiting.GetValueOrDefault(path);
+
     private async Task HandleAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
@@ -63,6 +80,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? "/";
+        if (_holds.TryGetValue(path, out var hold))
+        {
+            _waiting.AddOrUpdate(path, 1, (_, n) => n + 1);
+            try
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+            finally
+            {
+                _waiting.AddOrUpdate(path, 0, (_, n) => n - 1);
+            }
+        }
+
         var answer = _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : new ScriptedAnswer(200);
         _received.Enqueue(new ReceivedWebhook(path, context.Request.Method, headers, body, answer.Status));
         context.Response.StatusCode = answer.Status;

@@ -27,6 +27,13 @@ public sealed class WebhooksOptions : IValidatableObject
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How many deliveries to one endpoint a process attempts at once; the rest wait (without spending attempts), so a
+    /// slow endpoint never takes more than this many job workers from the other endpoints.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentPerEndpoint { get; set; } = 4;
+
+    /// <summary>
     /// Allows endpoints on loopback, private, link-local and other internal addresses (and plain http outside
     /// Development is still refused). For tests and private deployments only.
     /// </summary>

@@ -47,7 +47,7 @@ internal sealed class CreateWebhookEndpointCommandHandler(IApplicationDbContext 
     {
         var endpoint = WebhookEndpoint.Create(command.Url!.Trim(), command.Description, command.EventTypes, time.GetUtcNow());
         db.WebhookEndpoints.Add(endpoint);
-        audit.Add(AuditAction.WebhookEndpointCreated, null, $"endpoint={endpoint.Id} url={endpoint.Url} eventTypes={Types(endpoint)}");
+        audit.Add(AuditAction.WebhookEndpointCreated, null, $"endpoint={endpoint.Id} url={endpoint.DisplayUrl} eventTypes={Types(endpoint)}");
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedWebhookEndpointResponse(endpoint.Id, endpoint.Url, endpoint.Description, endpoint.EventTypes, endpoint.Enabled, endpoint.Secret, endpoint.CreatedAt);
     }

@@ -29,7 +29,7 @@ internal sealed class DeleteWebhookEndpointCommandHandler(IApplicationDbContext 
         }
 
         db.WebhookEndpoints.Remove(endpoint);
-        audit.Add(AuditAction.WebhookEndpointDeleted, null, $"endpoint={endpoint.Id} url={endpoint.Url}");
+        audit.Add(AuditAction.WebhookEndpointDeleted, null, $"endpoint={endpoint.Id} url={endpoint.DisplayUrl}");
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success();
     }

@@ -19,6 +19,7 @@ internal sealed partial class DeliverWebhookCommandHandler(
     IApplicationDbContext db,
     IWebhookSender sender,
     IBackgroundJobs jobs,
+    WebhookEndpointConcurrency concurrency,
     IOptionsMonitor<WebhooksOptions> options,
     TimeProvider time,
     ILogger<DeliverWebhookCommandHandler> logger) : ICommandHandler<DeliverWebhookCommand, Result<WebhookDeliveryState>>
@@ -49,6 +50,14 @@ internal sealed partial class DeliverWebhookCommandHandler(
         {
             delivery.Cancel(endpoint is null ? "The endpoint was deleted." : $"The endpoint is disabled: {endpoint.DisabledReason ?? "by an admin"}");
             await db.TrySaveChangesAsync(cancellationToken);
+            return delivery.State;
+        }
+
+        // A slow endpoint holds at most this many workers; a delivery beyond that waits for a slot, spending no attempt.
+        using var slot = concurrency.TryEnter(endpoint.Id, delivery.Id, settings.MaxConcurrentPerEndpoint, jobs.EnqueueWebhookDelivery);
+        if (slot is null)
+        {
+            LogEndpointBusy(logger, delivery.Message.MessageId, endpoint.Id, settings.MaxConcurrentPerEndpoint);
             return delivery.State;
         }
 
@@ -157,6 +166,9 @@ internal sealed partial class DeliverWebhookCommandHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {MessageId} ({Type}) to endpoint {EndpointId}: attempt {Attempts} answered {StatusCode}; the delivery is {State}")]
     private static partial void LogAttempt(ILogger logger, string messageId, string type, string endpointId, int attempts, int? statusCode, WebhookDeliveryState state);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {MessageId} waits: endpoint {EndpointId} already has {Limit} deliveries in flight")]
+    private static partial void LogEndpointBusy(ILogger logger, string messageId, string endpointId, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} disabled: {Reason}")]
     private static partial void LogDisabled(ILogger logger, string endpointId, string reason);

@@ -57,7 +57,7 @@ internal sealed class UpdateWebhookEndpointCommandHandler(IApplicationDbContext 
         if (command.Url is not null)
         {
             endpoint.ChangeUrl(command.Url.Trim(), now);
-            changes.Add($"url={endpoint.Url}");
+            changes.Add($"url={endpoint.DisplayUrl}");
         }
 
         if (command.Description is not null)
