@@ -54,14 +54,14 @@ public sealed class HubCrashTests
         var log = new LogFile(Path.Combine(folder, "processes.log"));
         SandboxProcess? sandbox = null;
         HubProcess? hub = null;
-        WebhookReceiver? receiver = null;
+        VerifyingWebhookReceiver? receiver = null;
         var passed = false;
         try
         {
             // Arrange: Alloy (never killed) answers after AlloyLatency, so that kills land while calls are in flight; the
             // receiver (never killed either) is registered for every event type before the first signup.
             var clock = new Stopwatch();
-            receiver = await WebhookReceiver.StartAsync(clock, cancellationToken);
+            receiver = await VerifyingWebhookReceiver.StartAsync(clock, cancellationToken);
             sandbox = await SandboxProcess.StartAsync(log, cancellationToken);
             await sandbox.Client.SetFaultsAsync(new { latencyMs = (int)AlloyLatency.TotalMilliseconds }, cancellationToken);
             hub = new HubProcess(Path.Combine(folder, "hub.db"), sandbox.BaseAddress, log, HubSettings());
@@ -157,7 +157,7 @@ public sealed class HubCrashTests
     /// Each restart reuses the port and the database file.
     /// </summary>
     private static async Task<List<KillRecord>> KillRepeatedlyAsync(
-        HubProcess hub, SignupDriver driver, SandboxProcess sandbox, WebhookReceiver receiver, Random random, Stopwatch clock, CancellationToken cancellationToken)
+        HubProcess hub, SignupDriver driver, SandboxProcess sandbox, VerifyingWebhookReceiver receiver, Random random, Stopwatch clock, CancellationToken cancellationToken)
     {
         var kills = new List<KillRecord>();
         for (var number = 1; WantsAnotherKill(kills, receiver.TenantsReceived); number++)
@@ -257,7 +257,7 @@ public sealed class HubCrashTests
     /// the hub's deliveries until all of them read Delivered (its commit may trail the receiver's answer).
     /// </summary>
     private static async Task<IReadOnlyList<DeliverySnapshot>> WaitUntilDeliveredAsync(
-        HttpClient admin, string endpointId, WebhookReceiver receiver, CancellationToken cancellationToken)
+        HttpClient admin, string endpointId, VerifyingWebhookReceiver receiver, CancellationToken cancellationToken)
     {
         try
         {

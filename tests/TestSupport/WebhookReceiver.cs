@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.WebApi.FunctionalTests.Infrastructure;
+namespace IntegrationHub.TestSupport;
 
 /// <summary>
-/// A real HTTP receiver of the hub's webhooks on 127.0.0.1: Kestrel on a free port, recording every request and
-/// answering from a script per path (then 200).
+/// A real HTTP receiver of webhooks on 127.0.0.1 (the hub's to a SaaS backend, or Alloy's to the hub): Kestrel on a
+/// free port, recording every request and answering from a script per path (then 200); a path can be held to play an
+/// endpoint that hangs.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedAnswer>> _scripts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _waiting = new(StringComparer.Ordinal);
+    private int _failuresLeft;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -53,6 +55,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public IReadOnlyList<ReceivedWebhook> Received(string path) => _received.Where(r => r.Path == path).ToList();
+
+    /// <summary>The requests whose body mentions <paramref name="text"/> (e.g. a tenant id), on any path, in arrival order.</summary>
+    public IReadOnlyList<ReceivedWebhook> About(string text) => _received.Where(r => r.Body.Contains(text, StringComparison.Ordinal)).ToList();
+
+    /// <summary>The next <paramref name="count"/> requests, on any path, are answered 500 (before any script).</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
     /// <summary>Requests to <paramref name="path"/> wait unanswered (an endpoint that hangs) until <see cref="Release"/>.</summary>
     public void Hold(string path) => _holds[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,7 +101,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
         }
 
-        var answer = _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : new ScriptedAnswer(200);
+        var answer = Interlocked.Decrement(ref _failuresLeft) >= 0
+            ? new ScriptedAnswer(StatusCodes.Status500InternalServerError, Body: "receiver down")
+            : _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : new ScriptedAnswer(200);
         _received.Enqueue(new ReceivedWebhook(path, context.Request.Method, headers, body, answer.Status));
         context.Response.StatusCode = answer.Status;
         if (answer.Location is not null)
@@ -116,7 +126,23 @@ public sealed record ScriptedAnswer(int Status, string? Location = null, string?
 
 public sealed record ReceivedWebhook(string Path, string Method, IHeaderDictionary Headers, string Body, int AnsweredStatus)
 {
+    /// <summary>The <c>webhook-id</c> header: the message id, the same on every retry and replay.</summary>
     public string Id => Headers["webhook-id"].ToString();
+
+    /// <summary>The <c>webhook-timestamp</c> header (Unix seconds).</summary>
+    public string Timestamp => Headers["webhook-timestamp"].ToString();
+
+    /// <summary>The <c>webhook-signature</c> header: one or more space-separated <c>v1,…</c> signatures.</summary>
+    public string Signature => Headers["webhook-signature"].ToString();
+
+    /// <summary>The Standard Webhooks signature of this request with <paramref name="secret"/> (<c>whsec_</c> + base64 key).</summary>
+    public string SignatureWith(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"{Id}.{Timestamp}.{Body}"));
+        return "v1," + Convert.ToBase64String(mac);
+    }
 
     public System.Text.Json.JsonElement Json => System.Text.Json.JsonDocument.Parse(Body).RootElement;
 

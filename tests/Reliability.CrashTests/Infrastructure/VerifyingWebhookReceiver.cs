@@ -18,7 +18,7 @@ namespace IntegrationHub.Reliability.CrashTests.Infrastructure;
 /// of the hub. It verifies each delivery's signature with the StandardWebhooks library as a real receiver would
 /// (answering 200 when it verifies, 401 when not) and records every arrival, repeats included.
 /// </summary>
-public sealed class WebhookReceiver : IAsyncDisposable
+public sealed class VerifyingWebhookReceiver : IAsyncDisposable
 {
     public const string Path = "/hooks/integration-hub";
 
@@ -27,7 +27,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<WebhookArrival> _arrivals = new();
     private volatile StandardWebhook? _verifier;
 
-    private WebhookReceiver(WebApplication app, Stopwatch clock)
+    private VerifyingWebhookReceiver(WebApplication app, Stopwatch clock)
     {
         _app = app;
         _clock = clock;
@@ -46,13 +46,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int ArrivalsSince(TimeSpan since) => _arrivals.Count(a => a.At > since);
 
     /// <summary>Starts on a free loopback port; <paramref name="clock"/> stamps each arrival (the test's own timeline).</summary>
-    public static async Task<WebhookReceiver> StartAsync(Stopwatch clock, CancellationToken cancellationToken)
+    public static async Task<VerifyingWebhookReceiver> StartAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app, clock);
+        var receiver = new VerifyingWebhookReceiver(app, clock);
         app.MapPost(Path, receiver.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
