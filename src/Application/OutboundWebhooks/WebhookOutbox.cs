@@ -36,6 +36,24 @@ internal sealed class WebhookOutbox(IApplicationDbContext db, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Delivers <paramref name="message"/> to <paramref name="endpoint"/> again (a replay): its earlier delivery, if
+    /// any, starts the retry schedule over; otherwise a first delivery is added. Saved by the caller.
+    /// </summary>
+    public static void DeliverAgain(
+        IApplicationDbContext db, WebhookMessage message, WebhookEndpoint endpoint, WebhookDelivery? earlier, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (earlier is not null)
+        {
+            earlier.Replay(now);
+        }
+        else
+        {
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(message, endpoint, now));
+        }
+    }
+
     /// <summary>Version in microseconds since the Unix epoch of the change: it grows, and stays exact in JavaScript numbers.</summary>
     public static long VersionOf(DateTimeOffset changedAt) => (changedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

@@ -1,5 +1,15 @@
 namespace IntegrationHub.Application.Common.Interfaces;
 
+/// <summary>How precisely the job runner keeps a schedule.</summary>
+public static class ScheduledJobs
+{
+    /// <summary>
+    /// A scheduled job may start up to this long before the time it was scheduled for (the job runner schedules to the
+    /// second); a job that finds its row due within this tolerance treats it as due.
+    /// </summary>
+    public static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
+}
+
 /// <summary>
 /// Asks the job runner to do work later. Never the only record of intent: every job re-reads the database,
 /// and the reconciler re-enqueues whatever is due if a job is lost.

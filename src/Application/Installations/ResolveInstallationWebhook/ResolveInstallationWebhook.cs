@@ -1,4 +1,5 @@
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Integrations;
 using IntegrationHub.Domain.AlloyAccounts;
@@ -36,9 +37,6 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
     private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
 
-    /// <summary>Hangfire schedules to the second: a job may start up to a second before the row says it is due.</summary>
-    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
-
     /// <summary>How long an attempt holds the row before the reconciler may start another.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -46,7 +44,7 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
     {
         var webhook = await db.InstallationWebhooks.FirstOrDefaultAsync(w => w.Id == command.WebhookId, cancellationToken);
         var now = time.GetUtcNow();
-        if (webhook is null || !webhook.IsDue(now + EarlyTolerance) || webhook.TenantId is not { } tenantId)
+        if (webhook is null || !webhook.IsDue(now + ScheduledJobs.EarlyTolerance) || webhook.TenantId is not { } tenantId)
         {
             return webhook?.Status;
         }
@@ -117,8 +115,7 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
         }
 
         // Every attempt is answered by a listing made after it asked, so the next one sees what Alloy lists by then.
-        var doubling = TimeSpan.FromTicks(Math.Min(BaseDelay.Ticks * (1L << Math.Clamp(webhook.Attempts - 1, 0, 20)), MaxDelay.Ticks));
-        var at = now + doubling;
+        var at = now + Backoff.DelayAfter(webhook.Attempts, BaseDelay, MaxDelay);
         webhook.RetryAt(at, reason);
         await db.SaveChangesAsync(cancellationToken);
         jobs.ScheduleInstallationWebhook(webhook.Id, at);

@@ -24,9 +24,6 @@ internal sealed partial class DeliverWebhookCommandHandler(
     TimeProvider time,
     ILogger<DeliverWebhookCommandHandler> logger) : ICommandHandler<DeliverWebhookCommand, Result<WebhookDeliveryState>>
 {
-    /// <summary>A scheduled retry may fire a little before its time; it still counts as due.</summary>
-    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(500);
-
     /// <summary>Beyond the request timeout, how long an attempt holds the delivery before the reconciler may retry it.</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
@@ -40,7 +37,7 @@ internal sealed partial class DeliverWebhookCommandHandler(
         }
 
         var now = time.GetUtcNow();
-        if (!delivery.IsDue(now + EarlyTolerance))
+        if (!delivery.IsDue(now + ScheduledJobs.EarlyTolerance))
         {
             return delivery.State;
         }

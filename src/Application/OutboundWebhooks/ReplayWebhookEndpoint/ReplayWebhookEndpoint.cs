@@ -58,14 +58,7 @@ internal sealed class ReplayWebhookEndpointCommandHandler(IApplicationDbContext 
             .ToDictionary(d => d.MessageId);
         foreach (var message in messages)
         {
-            if (existing.TryGetValue(message.Id, out var delivery))
-            {
-                delivery.Replay(now);
-            }
-            else
-            {
-                db.WebhookDeliveries.Add(WebhookDelivery.Create(message, endpoint, now));
-            }
+            WebhookOutbox.DeliverAgain(db, message, endpoint, existing.GetValueOrDefault(message.Id), now);
         }
 
         audit.Add(AuditAction.WebhookReplayed, null, $"endpoint={endpoint.Id} since={since:O} messages={messages.Count}");

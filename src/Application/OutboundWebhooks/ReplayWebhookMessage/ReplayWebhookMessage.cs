@@ -35,17 +35,11 @@ internal sealed class ReplayWebhookMessageCommandHandler(IApplicationDbContext d
         var endpoints = (await db.WebhookEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken))
             .Where(e => e.Subscribes(message.Type)).ToList();
         var ids = endpoints.Select(e => e.Id).ToList();
-        var existing = await db.WebhookDeliveries.Where(d => d.MessageId == message.Id && ids.Contains(d.EndpointId)).ToListAsync(cancellationToken);
+        var existing = (await db.WebhookDeliveries.Where(d => d.MessageId == message.Id && ids.Contains(d.EndpointId)).ToListAsync(cancellationToken))
+            .ToDictionary(d => d.EndpointId, StringComparer.Ordinal);
         foreach (var endpoint in endpoints)
         {
-            if (existing.FirstOrDefault(d => d.EndpointId == endpoint.Id) is { } delivery)
-            {
-                delivery.Replay(now);
-            }
-            else
-            {
-                db.WebhookDeliveries.Add(WebhookDelivery.Create(message, endpoint, now));
-            }
+            WebhookOutbox.DeliverAgain(db, message, endpoint, existing.GetValueOrDefault(endpoint.Id), now);
         }
 
         audit.Add(AuditAction.WebhookReplayed, null, $"message={message.MessageId} type={message.Type} endpoints={endpoints.Count}");

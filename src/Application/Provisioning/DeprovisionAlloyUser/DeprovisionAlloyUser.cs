@@ -42,7 +42,7 @@ internal sealed class DeprovisionAlloyUserCommandHandler(
         }
 
         var now = time.GetUtcNow();
-        if (!account.IsDeprovisioningDue(now + TimeSpan.FromSeconds(1)) || account.Environment != hub.CurrentValue.Environment)
+        if (!account.IsDeprovisioningDue(now + ScheduledJobs.EarlyTolerance) || account.Environment != hub.CurrentValue.Environment)
         {
             return account.State;
         }

@@ -37,9 +37,6 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     HubMetrics metrics,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
 {
-    /// <summary>A scheduled retry may fire a little before its time; it still counts as due.</summary>
-    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
-
     public async ValueTask<Result<ProvisioningOutcome>> Handle(ProvisionAlloyUserCommand command, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -50,7 +47,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         }
 
         var now = time.GetUtcNow();
-        if (!account.IsDue(now + EarlyTolerance))
+        if (!account.IsDue(now + ScheduledJobs.EarlyTolerance))
         {
             return Skipped(account);
         }
