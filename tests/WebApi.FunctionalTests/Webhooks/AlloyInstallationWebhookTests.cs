@@ -28,6 +28,25 @@ public sealed class AlloyInstallationWebhookTests(AlloyInstallationWebhookTests.
 
     private ConfiguredHub Hub => fixture.Hub;
 
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=501")]
+    [InlineData("limit=abc")]
+    [InlineData("cursor=not-a-cursor")]
+    [InlineData("unmatched=maybe")]
+    public async Task AdminListing_WhenTheQueryIsMalformed_ShouldAnswer400Problem(string query)
+    {
+        // Arrange
+        var admin = Hub.CreateClient(HubFactory.AdminKey);
+
+        // Act
+        using var response = await admin.GetAsync($"/api/admin/installation-webhooks?{query}", Ct);
+
+        // Assert
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("status").GetInt32().ShouldBe(400);
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
