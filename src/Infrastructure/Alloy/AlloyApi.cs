@@ -31,7 +31,17 @@ public interface IAlloyApi
 
     [Get("/installations")]
     Task<IApiResponse<DataList<InstallationDto>>> ListInstallationsAsync(CancellationToken cancellationToken);
+
+    [Get("/events")]
+    Task<IApiResponse<DataList<CustomEventDto>>> ListEventsAsync(CancellationToken cancellationToken);
+
+    [Post("/run/event")]
+    Task<IApiResponse<JsonElement>> RunEventAsync([Body] RunEventRequest request, CancellationToken cancellationToken);
 }
+
+public sealed record CustomEventDto(string? Name, string? Description, JsonElement? Body);
+
+public sealed record RunEventRequest(string Event, string UserId, JsonElement Data);
 
 public sealed record CreateUserRequest(string Username, string? FullName);
 
@@ -71,5 +81,7 @@ public sealed record AlloyErrorBody(string? Message);
 [JsonSerializable(typeof(DataList<IntegrationDto>))]
 [JsonSerializable(typeof(DataList<InstallationDto>))]
 [JsonSerializable(typeof(AlloyErrorBody))]
+[JsonSerializable(typeof(DataList<CustomEventDto>))]
+[JsonSerializable(typeof(RunEventRequest))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class AlloyJsonContext : JsonSerializerContext;

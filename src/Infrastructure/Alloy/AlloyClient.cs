@@ -163,6 +163,40 @@ public sealed partial class AlloyClient(
             .ToList();
     }
 
+    public async Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("GET /events", api.ListEventsAsync, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if (body?.Data is not { } data)
+        {
+            return Failure(status, error, "GET /events");
+        }
+
+        return data
+            .Where(e => !string.IsNullOrEmpty(e.Name))
+            .Select(e => new AlloyCustomEvent(e.Name!, e.Description, e.Body is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } example ? example.GetRawText() : null))
+            .ToList();
+    }
+
+    public async Task<Result> RunEventAsync(string userId, string eventName, string dataJson, CancellationToken cancellationToken)
+    {
+        using var data = JsonDocument.Parse(dataJson);
+        var request = new RunEventRequest(eventName, userId, data.RootElement);
+        var response = await CallAsync("POST /run/event", ct => api.RunEventAsync(request, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, _, error) = response.Value;
+        return (int)status is >= 200 and < 300 ? Result.Success() : Failure(status, error, "POST /run/event");
+    }
+
     /// <summary>
     /// Makes one call (the HTTP pipeline has already retried transient failures). A transport failure or an
     /// answer that means "try later" or "bad key" is an error here; any other answer goes back to the caller.

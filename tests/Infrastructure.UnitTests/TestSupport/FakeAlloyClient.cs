@@ -57,4 +57,10 @@ internal sealed class FakeAlloyClient : IAlloyClient
 
     public Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException();
+
+    public Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<Result> RunEventAsync(string userId, string eventName, string dataJson, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }

@@ -121,5 +121,10 @@ public sealed class ExceptionMappingTests(HubFactory hub)
             throw new TimeoutException("The upstream call timed out (injected by the test).");
 
         public Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken) => inner.ListInstallationsAsync(cancellationToken);
+
+        public Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken) => inner.ListEventsAsync(cancellationToken);
+
+        public Task<Result> RunEventAsync(string userId, string eventName, string dataJson, CancellationToken cancellationToken) =>
+            inner.RunEventAsync(userId, eventName, dataJson, cancellationToken);
     }
 }

@@ -30,6 +30,16 @@ public interface IAlloyClient
 
     /// <summary>Every installation of the whole Alloy account (Alloy has no per-user filter).</summary>
     Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The account's custom events (names, descriptions, example payloads).</summary>
+    Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts every workflow of the user whose trigger is the custom event <paramref name="eventName"/>, with
+    /// <paramref name="dataJson"/> (a JSON object) as its payload. Alloy documents no idempotency key: a retry after a
+    /// lost answer can run the workflows twice.
+    /// </summary>
+    Task<Result> RunEventAsync(string userId, string eventName, string dataJson, CancellationToken cancellationToken);
 }
 
 public sealed record AlloyUser(string UserId, string? Username, string? FullName);
@@ -48,6 +58,9 @@ public sealed record AlloyInstallation(
     string UserId,
     bool Enabled,
     DateTimeOffset? InstalledAt);
+
+/// <param name="ExampleBody">Alloy's example payload of the event as JSON text, when it gives one.</param>
+public sealed record AlloyCustomEvent(string Name, string? Description, string? ExampleBody);
 
 /// <summary>Error codes the Alloy adapter returns.</summary>
 public static class AlloyErrors
