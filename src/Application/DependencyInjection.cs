@@ -4,6 +4,7 @@ using IntegrationHub.Application.Common.Behaviours;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
+using IntegrationHub.Application.Events;
 using IntegrationHub.Application.Installations;
 using IntegrationHub.Application.Integrations;
 using IntegrationHub.Application.OutboundWebhooks;
@@ -41,6 +42,8 @@ public static class DependencyInjection
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventsOptions>().Bind(configuration.GetSection(EventsOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).
@@ -53,6 +56,9 @@ public static class DependencyInjection
         services.AddScoped<AuditTrail>();
         services.AddScoped<IWebhookOutbox, WebhookOutbox>();
         services.AddSingleton<WebhookEndpointConcurrency>();
+        services.AddSingleton<EventCatalog>();
+        services.AddSingleton<TenantEventDispatch>();
+        services.AddScoped<EventIntake>();
         services.TryAddSingleton<HubMetrics>();
         return services;
     }

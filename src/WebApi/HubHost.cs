@@ -86,6 +86,7 @@ public static class HubHost
             app.MapTenantEndpoints();
             app.MapAdminEndpoints();
             app.MapOutboundWebhookEndpoints();
+            app.MapEventEndpoints();
             app.MapWebhookEndpoints();
             app.MapProblemEndpoints();
             app.UseHubPages(demo: app.Environment.IsDevelopment()); // /admin, /hangfire, and /demo in Development

@@ -17,4 +17,5 @@ public enum AuditAction
     WebhookEndpointDeleted,
     WebhookSecretRotated,
     WebhookReplayed,
+    EventReplayed,
 }

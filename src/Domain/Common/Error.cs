@@ -17,6 +17,10 @@ public enum ErrorType
     /// until an operator configures a valid key (503, not 401).
     /// </summary>
     UpstreamKeyRejected,
+    /// <summary>The request is well-formed but cannot be processed as it stands (422).</summary>
+    Unprocessable,
+    /// <summary>The request's content is larger than the hub accepts (413).</summary>
+    TooLarge,
 }
 
 /// <summary>An expected failure, returned as a value rather than thrown.</summary>
@@ -27,6 +31,9 @@ public sealed record Error(string Code, string Description, ErrorType Type)
 {
     /// <summary>Field name → messages, for validation failures.</summary>
     public IReadOnlyDictionary<string, string[]>? Fields { get; init; }
+
+    /// <summary>Further machine-readable members of the answer (problem details extensions).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
 
     /// <summary>How long the caller should wait before trying again, when known.</summary>
     public TimeSpan? RetryAfter { get; init; }

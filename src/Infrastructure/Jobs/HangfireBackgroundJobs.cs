@@ -30,4 +30,10 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), at));
+
+    public void EnqueueTenantEvents(string tenantId) =>
+        afterCommit.Run(db, () => client.Enqueue<TenantEventsJob>(j => j.RunAsync(tenantId, CancellationToken.None)));
+
+    public void ScheduleTenantEvents(string tenantId, DateTimeOffset at) =>
+        afterCommit.Run(db, () => client.Schedule<TenantEventsJob>(j => j.RunAsync(tenantId, CancellationToken.None), at));
 }

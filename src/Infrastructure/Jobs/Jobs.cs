@@ -1,4 +1,6 @@
 using Hangfire;
+using IntegrationHub.Application.Events.DeliverTenantEvents;
+using IntegrationHub.Application.Events.ReconcileTenantEvents;
 using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
 using IntegrationHub.Application.Installations.ResolveInstallationWebhook;
 using IntegrationHub.Application.Installations.SyncInstallations;
@@ -88,4 +90,24 @@ public sealed class ReconcileWebhookDeliveriesJob(ISender sender)
     [JobDisplayName("Re-enqueue due webhook deliveries")]
     public async Task RunAsync(CancellationToken cancellationToken) =>
         await sender.Send(new ReconcileWebhookDeliveriesCommand(), cancellationToken);
+}
+
+/// <summary>One job per tenant with due events (fairness across tenants); the retry schedule is the command's.</summary>
+public sealed class TenantEventsJob(ISender sender)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Deliver events of tenant {0}")]
+    public async Task RunAsync(string tenantId, CancellationToken cancellationToken) =>
+        await sender.Send(new DeliverTenantEventsCommand(tenantId), cancellationToken);
+}
+
+public sealed class ReconcileTenantEventsJob(ISender sender)
+{
+    public const string RecurringJobId = "reconcile-tenant-events";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [JobDisplayName("Re-enqueue due tenant events")]
+    public async Task RunAsync(CancellationToken cancellationToken) =>
+        await sender.Send(new ReconcileTenantEventsCommand(), cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Hangfire;
+using IntegrationHub.Application.Events.ReconcileTenantEvents;
 using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
 using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Infrastructure.Jobs;
 
 /// <summary>
-/// On start: registers the recurring reconcilers (provisioning, installation webhooks, webhook deliveries), then runs them once, so work that was due when the process
+/// On start: registers the recurring reconcilers (provisioning, installation webhooks, webhook deliveries, tenant events), then runs them once, so work that was due when the process
 /// stopped (an in-memory job store loses its jobs) resumes at once instead of at the next schedule.
 /// </summary>
 public sealed class StartupReconciler(
@@ -37,6 +38,7 @@ public sealed class StartupReconciler(
             await sender.Send(new ReconcileProvisioningCommand(AtStartup: true), stoppingToken);
             await sender.Send(new ReconcileInstallationWebhooksCommand(AtStartup: true), stoppingToken);
             await sender.Send(new ReconcileWebhookDeliveriesCommand(AtStartup: true), stoppingToken);
+            await sender.Send(new ReconcileTenantEventsCommand(AtStartup: true), stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -59,6 +61,10 @@ public sealed class StartupReconciler(
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<ReconcileWebhookDeliveriesJob>(
                 ReconcileWebhookDeliveriesJob.RecurringJobId,
+                j => j.RunAsync(CancellationToken.None),
+                options.Value.ReconcilerCron);
+            recurring.AddOrUpdate<ReconcileTenantEventsJob>(
+                ReconcileTenantEventsJob.RecurringJobId,
                 j => j.RunAsync(CancellationToken.None),
                 options.Value.ReconcilerCron);
             recurring.AddOrUpdate<SyncInstallationsJob>(

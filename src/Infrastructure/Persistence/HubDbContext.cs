@@ -1,6 +1,7 @@
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
+using IntegrationHub.Domain.Events;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.IntegrationErrors;
 using IntegrationHub.Domain.OutboundWebhooks;
@@ -33,6 +34,10 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
+    public DbSet<TenantEvent> TenantEvents => Set<TenantEvent>();
+
+    public DbSet<TenantEventAttempt> TenantEventAttempts => Set<TenantEventAttempt>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 

@@ -33,6 +33,10 @@ public static class ProblemTypes
         new("webhook-endpoint-not-found", "Webhook endpoint not found", "No webhook endpoint has this id."),
         new("webhook-message-not-found", "Webhook message not found", "No webhook message has this id (`msg_…`, the `webhook-id` header of a delivery)."),
         new("webhook-endpoint-disabled", "Webhook endpoint disabled", "The endpoint is disabled (its `disabledReason` says why); enable it with PATCH `{\"enabled\": true}` before replaying to it."),
+        new("event-not-found", "Event not found", "No event with this id (`evt_…`) was accepted for this tenant."),
+        new("event-not-failed", "Event not failed", "Only a Failed event can be replayed; a Held or Pending event is still on its way and a Delivered one reached Alloy."),
+        new("idempotency-conflict", "Idempotency key reused", "The `Idempotency-Key` was already used for this tenant with another event name or payload; send a new key for a new event."),
+        new("unknown-event", "Unknown event", "The event name is not one of the Alloy account's custom events; `knownEvents` lists them."),
     }.ToDictionary(p => p.Slug, StringComparer.Ordinal);
 
     public static string Uri(string slug) => $"/problems/{slug}";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using IntegrationHub.Domain.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.WebApi.Errors;
 
@@ -12,33 +13,56 @@ public static class ResultExtensions
 
     public static ProblemHttpResult ToProblem(this Error error, HttpContext http)
     {
-        var status = error.Type switch
-        {
-            ErrorType.Validation => StatusCodes.Status400BadRequest,
-            ErrorType.NotFound => StatusCodes.Status404NotFound,
-            ErrorType.Conflict => StatusCodes.Status409Conflict,
-            ErrorType.Forbidden => StatusCodes.Status403Forbidden,
-            ErrorType.Pending or ErrorType.Unavailable or ErrorType.UpstreamKeyRejected => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status502BadGateway,
-        };
-
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(http);
+        var status = StatusOf(error);
         if (error.RetryAfter is { } retryAfter && status == StatusCodes.Status503ServiceUnavailable)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        return TypedResults.Problem(ProblemOf(error));
+    }
+
+    /// <summary>The HTTP status an error answers with.</summary>
+    public static int StatusOf(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Type switch
+        {
+            ErrorType.Validation => StatusCodes.Status400BadRequest,
+            ErrorType.NotFound => StatusCodes.Status404NotFound,
+            ErrorType.Conflict => StatusCodes.Status409Conflict,
+            ErrorType.Forbidden => StatusCodes.Status403Forbidden,
+            ErrorType.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+            ErrorType.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            ErrorType.Pending or ErrorType.Unavailable or ErrorType.UpstreamKeyRejected => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status502BadGateway,
+        };
+    }
+
+    /// <summary>The problem details of an error (also for one item of a batch answer).</summary>
+    public static ProblemDetails ProblemOf(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var problem = new ProblemDetails
+        {
+            Status = StatusOf(error),
+            Title = ProblemTypes.TitleFor(error.Code),
+            Detail = error.Description,
+            Type = ProblemTypes.Uri(error.Code),
+        };
         if (error.Fields is { } fields)
         {
-            extensions["errors"] = fields;
+            problem.Extensions["errors"] = fields;
         }
 
-        return TypedResults.Problem(
-            statusCode: status,
-            title: ProblemTypes.TitleFor(error.Code),
-            detail: error.Description,
-            type: ProblemTypes.Uri(error.Code),
-            extensions: extensions);
+        foreach (var (name, value) in error.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return problem;
     }
 }

@@ -1,5 +1,6 @@
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
+using IntegrationHub.Domain.Events;
 using IntegrationHub.Domain.Installations;
 using IntegrationHub.Domain.IntegrationErrors;
 using IntegrationHub.Domain.OutboundWebhooks;
@@ -33,6 +34,10 @@ public interface IApplicationDbContext
     DbSet<WebhookDelivery> WebhookDeliveries { get; }
 
     DbSet<WebhookAttempt> WebhookAttempts { get; }
+
+    DbSet<TenantEvent> TenantEvents { get; }
+
+    DbSet<TenantEventAttempt> TenantEventAttempts { get; }
 
     DatabaseFacade Database { get; }
 

@@ -38,4 +38,10 @@ public interface IBackgroundJobs
 
     /// <summary>Sends the webhook delivery at <paramref name="at"/>.</summary>
     void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at);
+
+    /// <summary>Delivers the tenant's due events soon (after the current transaction commits, if any).</summary>
+    void EnqueueTenantEvents(string tenantId);
+
+    /// <summary>Delivers the tenant's events that are due at <paramref name="at"/>.</summary>
+    void ScheduleTenantEvents(string tenantId, DateTimeOffset at);
 }

@@ -19,6 +19,11 @@ public sealed class HubMetrics
     public const string AlloyRequestsName = "integrationhub.alloy.requests";
     public const string AlloyRequestDurationName = "integrationhub.alloy.request.duration";
     public const string ReconcilerBacklogName = "integrationhub.reconciler.backlog";
+    public const string EventsAcceptedName = "integrationhub.events.accepted";
+    public const string EventsDeliveredName = "integrationhub.events.delivered";
+    public const string EventsFailedName = "integrationhub.events.failed";
+    public const string EventsHeldName = "integrationhub.events.held";
+    public const string EventDeliveryLatencyName = "integrationhub.events.delivery.latency";
 
     private static readonly InstrumentAdvice<double> SecondsBuckets = new()
     {
@@ -31,6 +36,11 @@ public sealed class HubMetrics
     private readonly Counter<long> _alloyRequests;
     private readonly Histogram<double> _alloyRequestDuration;
     private readonly Gauge<long> _reconcilerBacklog;
+    private readonly Counter<long> _eventsAccepted;
+    private readonly Counter<long> _eventsDelivered;
+    private readonly Counter<long> _eventsFailed;
+    private readonly Counter<long> _eventsHeld;
+    private readonly Histogram<double> _eventDeliveryLatency;
 
     public HubMetrics(IMeterFactory meterFactory)
     {
@@ -46,6 +56,12 @@ public sealed class HubMetrics
             AlloyRequestDurationName, "s", "Duration of one HTTP request to Alloy.", advice: SecondsBuckets);
         _reconcilerBacklog = meter.CreateGauge<long>(
             ReconcilerBacklogName, "{account}", "Accounts whose next attempt was due when the reconciler last ran, by work kind.");
+        _eventsAccepted = meter.CreateCounter<long>(EventsAcceptedName, "{event}", "Tenant events accepted by the intake (a repeated idempotency key is not counted again).");
+        _eventsDelivered = meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Tenant events Alloy accepted.");
+        _eventsFailed = meter.CreateCounter<long>(EventsFailedName, "{event}", "Tenant events that failed for good (refused, out of attempts, tenant offboarded).");
+        _eventsHeld = meter.CreateCounter<long>(EventsHeldName, "{event}", "Tenant events accepted while the tenant had no provisioned Alloy user (held until it has).");
+        _eventDeliveryLatency = meter.CreateHistogram(
+            EventDeliveryLatencyName, "s", "From acceptance to Alloy's acceptance of a tenant event.", advice: SecondsBuckets);
     }
 
     /// <param name="outcome">One of <see cref="ProvisioningOutcomes"/>.</param>
@@ -80,6 +96,25 @@ public sealed class HubMetrics
 
     /// <param name="kind"><c>provisioning</c> or <c>deprovisioning</c>.</param>
     public void ReconcilerBacklog(string kind, long due) => _reconcilerBacklog.Record(due, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <param name="held">The tenant had no provisioned Alloy user yet.</param>
+    public void EventAccepted(bool held)
+    {
+        _eventsAccepted.Add(1);
+        if (held)
+        {
+            _eventsHeld.Add(1);
+        }
+    }
+
+    /// <param name="latency">From acceptance to delivery.</param>
+    public void EventDelivered(TimeSpan latency)
+    {
+        _eventsDelivered.Add(1);
+        _eventDeliveryLatency.Record(latency.TotalSeconds);
+    }
+
+    public void EventFailed() => _eventsFailed.Add(1);
 }
 
 /// <summary>Values of the <c>outcome</c> tag of the provisioning instruments.</summary>

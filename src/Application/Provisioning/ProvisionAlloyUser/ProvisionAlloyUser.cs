@@ -3,11 +3,13 @@ using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
+using IntegrationHub.Application.Events;
 using IntegrationHub.Application.OutboundWebhooks;
 using IntegrationHub.Application.Tenants;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.Events;
 using IntegrationHub.Domain.OutboundWebhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +37,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
     HubMetrics metrics,
+    TenantEventDispatch events,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
 {
     public async ValueTask<Result<ProvisioningOutcome>> Handle(ProvisionAlloyUserCommand command, CancellationToken cancellationToken)
@@ -118,6 +121,11 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         if (result.IsSuccess)
         {
             LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
+            if (await db.TenantEvents.AnyAsync(e => e.TenantId == account.TenantId && e.State == TenantEventState.Held, cancellationToken))
+            {
+                // Events accepted while the user did not exist go out now, in acceptance order.
+                events.Request(account.TenantId, jobs.EnqueueTenantEvents);
+            }
         }
         else
         {

@@ -3,6 +3,7 @@ using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
+using IntegrationHub.Application.Events;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
@@ -28,6 +29,7 @@ internal sealed class OffboardTenantCommandHandler(
     IBackgroundJobs jobs,
     AuditTrail audit,
     IOptionsMonitor<HubAlloyOptions> alloy,
+    TenantEventDispatch events,
     TimeProvider time) : ICommandHandler<OffboardTenantCommand, Result<TenantResponse>>
 {
     public async ValueTask<Result<TenantResponse>> Handle(OffboardTenantCommand command, CancellationToken cancellationToken)
@@ -58,6 +60,9 @@ internal sealed class OffboardTenantCommandHandler(
         {
             jobs.EnqueueDeprovisioning(account.Id);
         }
+
+        // Events still on their way will not reach the tenant's workflows now: their job fails them (event.failed).
+        events.Request(tenantId, jobs.EnqueueTenantEvents);
 
         var environment = alloy.CurrentValue.Environment;
         return TenantResponse.From(tenant, accounts.FirstOrDefault(a => a.Environment == environment));

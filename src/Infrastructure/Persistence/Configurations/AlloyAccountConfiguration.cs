@@ -24,7 +24,8 @@ internal sealed class AlloyAccountConfiguration : IEntityTypeConfiguration<Alloy
         builder.HasIndex(a => new { a.TenantId, a.Environment }).IsUnique();
         // The reconciler's scan: due accounts by state and time.
         builder.HasIndex(a => new { a.State, a.NextAttemptAt });
-        // Alloy's error webhooks name the Alloy user: find its tenant without a scan.
-        builder.HasIndex(a => new { a.Environment, a.UserId });
+        // One Alloy user belongs to one tenant (the database's rule too), and Alloy's webhooks, which name the Alloy
+        // user, find its tenant without a scan. Accounts not provisioned yet have no user (the index leaves them out).
+        builder.HasIndex(a => new { a.Environment, a.UserId }).IsUnique().HasFilter(Conversions.NotNullFilter(nameof(AlloyAccount.UserId)));
     }
 }

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
+using IntegrationHub.Application.Common.Telemetry;
+using IntegrationHub.Application.Provisioning;
+using IntegrationHub.Domain.AlloyAccounts;
+using IntegrationHub.Domain.Common;
+using IntegrationHub.Domain.Events;
+using IntegrationHub.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Application.Events;
+
+/// <summary>An accepted event; <see cref="Created"/> is false when an earlier request with the same key created it.</summary>
+public sealed record AcceptedEvent(TenantEventResponse Event, bool Created);
+
+/// <summary>
+/// Accepts one event for one tenant: stored before the caller gets an answer, exactly once per <c>Idempotency-Key</c>
+/// (the unique index on tenant and key settles concurrent requests), Held while the tenant has no provisioned Alloy
+/// user in the current environment, otherwise handed to the tenant's delivery job.
+/// </summary>
+public sealed class EventIntake(
+    IApplicationDbContext db,
+    IAlloyClient alloy,
+    EventCatalog catalog,
+    ProvisionedAccountCache accounts,
+    EnvironmentAccounts environmentAccounts,
+    TenantEventDispatch dispatch,
+    IBackgroundJobs jobs,
+    IOptionsMonitor<HubAlloyOptions> alloyOptions,
+    IOptionsMonitor<EventsOptions> options,
+    TimeProvider time,
+    HubMetrics metrics)
+{
+    /// <param name="data">The payload; the caller has checked that it is a JSON object.</param>
+    public async Task<Result<AcceptedEvent>> AcceptAsync(
+        TenantId tenantId, string name, JsonElement data, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(data);
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        var limit = options.CurrentValue.MaxDataBytes;
+        if (bytes > limit)
+        {
+            return TenantEventErrors.DataTooLarge(bytes, limit);
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
+        if (tenant is null)
+        {
+            return TenantErrors.NotFound(tenantId.Value);
+        }
+
+        if (tenant.IsDeleted)
+        {
+            return AlloyAccountErrors.Offboarded(tenantId);
+        }
+
+        var hash = Hash(name, json);
+        if (idempotencyKey is not null && await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Repeat(earlier, hash, idempotencyKey);
+        }
+
+        var environment = alloyOptions.CurrentValue.Environment;
+        var (check, known) = await catalog.CheckAsync(alloy, environment, name, cancellationToken);
+        if (check == EventNameCheck.Unknown)
+        {
+            return TenantEventErrors.UnknownEvent(name, known.Order(StringComparer.Ordinal).ToList());
+        }
+
+        var state = await AccountStateAsync(tenantId, environment, cancellationToken);
+        if (state is ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned)
+        {
+            return AlloyAccountErrors.Offboarded(tenantId);
+        }
+
+        var held = state != ProvisioningState.Provisioned;
+        var accepted = TenantEvent.Accept(tenantId, name, json, idempotencyKey, hash, held, time.GetUtcNow());
+        db.TenantEvents.Add(accepted);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // Another request with the same key was stored first: this one answers with that event.
+            db.ClearChangeTracker();
+            if (await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } winner)
+            {
+                return Repeat(winner, hash, idempotencyKey);
+            }
+
+            throw;
+        }
+
+        metrics.EventAccepted(held);
+        if (!held || await AccountStateAsync(tenantId, environment, cancellationToken) == ProvisioningState.Provisioned)
+        {
+            // Provisioning may have finished between the check and the save: the job releases held events then too.
+            dispatch.Request(tenantId, jobs.EnqueueTenantEvents);
+        }
+
+        return new AcceptedEvent(TenantEventResponse.From(accepted), Created: true);
+    }
+
+    /// <summary>SHA-256 (hex) of the name and the compact payload: the same event sent again has the same hash.</summary>
+    public static string Hash(string name, string compactJson)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(name + "\n" + compactJson));
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private static Result<AcceptedEvent> Repeat(TenantEvent earlier, string hash, string idempotencyKey) =>
+        string.Equals(earlier.RequestHash, hash, StringComparison.Ordinal)
+            ? new AcceptedEvent(TenantEventResponse.From(earlier), Created: false)
+            : TenantEventErrors.IdempotencyConflict(idempotencyKey);
+
+    private Task<TenantEvent?> FindByKeyAsync(TenantId tenantId, string idempotencyKey, CancellationToken cancellationToken) =>
+        db.TenantEvents.AsNoTracking().FirstOrDefaultAsync(e => e.TenantId == tenantId && e.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    /// <summary>The state of the tenant's account in <paramref name="environment"/>, created (and provisioned in the background) if missing.</summary>
+    private async Task<ProvisioningState> AccountStateAsync(TenantId tenantId, AlloyEnvironment environment, CancellationToken cancellationToken)
+    {
+        if (accounts.TryGet(tenantId, environment, out _))
+        {
+            return ProvisioningState.Provisioned;
+        }
+
+        var state = await db.AlloyAccounts.AsNoTracking()
+            .Where(a => a.TenantId == tenantId && a.Environment == environment)
+            .Select(a => (ProvisioningState?)a.State)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (state is { } known)
+        {
+            return known;
+        }
+
+        var created = await environmentAccounts.EnsureAsync(tenantId, environment, alloyOptions.CurrentValue.UsernamePrefix, cancellationToken);
+        return created.State;
+    }
+}
