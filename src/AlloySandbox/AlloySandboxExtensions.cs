@@ -32,6 +32,7 @@ public static class AlloySandboxExtensions
         services.AddSingleton<IntegrationStore>();
         services.AddSingleton<InstallationStore>();
         services.AddSingleton<CredentialStore>();
+        services.AddSingleton<EventStore>();
         services.AddSingleton<UserTokenService>();
         services.AddSingleton<SandboxAuthenticator>();
         services.AddSingleton<FaultInjector>();
@@ -73,6 +74,7 @@ public static class AlloySandboxExtensions
             IntegrationEndpoints.Map(api);
             InstallationEndpoints.Map(api);
             CredentialEndpoints.Map(api);
+            EventEndpoints.Map(api);
         }
 
         root.MapFallback(ControlEndpoints.NotFound);

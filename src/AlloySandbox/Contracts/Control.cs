@@ -1,6 +1,9 @@
 namespace IntegrationHub.AlloySandbox.Contracts;
 
-internal sealed record StatsResponse(IReadOnlyDictionary<string, int> UsersByEnvironment, IReadOnlyDictionary<string, long> Calls);
+internal sealed record StatsResponse(
+    IReadOnlyDictionary<string, int> UsersByEnvironment,
+    IReadOnlyDictionary<string, long> Calls,
+    ReceivedEventCounts ReceivedEvents);
 
 internal sealed record SandboxUserResponse(string Environment, string UserId, string Username, string? FullName);
 

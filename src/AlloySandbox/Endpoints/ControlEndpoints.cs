@@ -1,7 +1,9 @@
+using System.Globalization;
 using IntegrationHub.AlloySandbox.Contracts;
 using IntegrationHub.AlloySandbox.Faults;
 using IntegrationHub.AlloySandbox.Http;
 using IntegrationHub.AlloySandbox.Store;
+using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.AlloySandbox.Endpoints;
 
@@ -22,12 +24,13 @@ internal static class ControlEndpoints
         control.MapDelete("/gate", OpenGate);
         control.MapPost("/reset", Reset);
         control.MapGet("/users", Users);
+        control.MapGet("/events", ReceivedEvents);
     }
 
     public static IResult Health() => SandboxResults.Ok(new HealthResponse("Healthy"));
 
-    public static IResult Stats(UserStore users, CallCounter calls) =>
-        SandboxResults.Ok(new StatsResponse(users.CountUsers(), calls.Snapshot()));
+    public static IResult Stats(UserStore users, EventStore events, CallCounter calls) =>
+        SandboxResults.Ok(new StatsResponse(users.CountUsers(), calls.Snapshot(), events.Counts()));
 
     public static IResult GetFaults(FaultInjector faults) => SandboxResults.Ok(faults.Current);
 
@@ -84,19 +87,53 @@ internal static class ControlEndpoints
 
     public static IResult Users(UserStore users, string? environment)
     {
-        SandboxEnvironment? filter = null;
-        if (!string.IsNullOrEmpty(environment))
+        if (!TryParseEnvironment(environment, out var filter))
         {
-            if (!Enum.TryParse<SandboxEnvironment>(environment, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-            {
-                return SandboxResults.Error(ApiError.BadRequest("environment must be Development or Production"));
-            }
-
-            filter = parsed;
+            return SandboxResults.Error(ApiError.BadRequest("environment must be Development or Production"));
         }
 
         return SandboxResults.Ok(new DataResponse<IReadOnlyList<SandboxUserResponse>>(users.DebugUsers(filter)));
     }
+
+    /// <summary>
+    /// The custom events E2 accepted, oldest first, filtered by <c>userId</c>, <c>event</c> and <c>environment</c> when
+    /// given: the latest <c>limit</c> (1 to <see cref="EventStore.MaxListLimit"/>, default <see cref="EventStore.DefaultListLimit"/>).
+    /// </summary>
+    public static IResult ReceivedEvents(EventStore events, string? userId, [FromQuery(Name = "event")] string? eventName, string? environment, string? limit)
+    {
+        if (!TryParseEnvironment(environment, out var filter))
+        {
+            return SandboxResults.Error(ApiError.BadRequest("environment must be Development or Production"));
+        }
+
+        var take = EventStore.DefaultListLimit;
+        if (!string.IsNullOrEmpty(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > EventStore.MaxListLimit))
+        {
+            return SandboxResults.Error(ApiError.BadRequest($"limit must be a whole number between 1 and {EventStore.MaxListLimit}"));
+        }
+
+        return SandboxResults.Ok(events.Received(filter, NullIfEmpty(userId), NullIfEmpty(eventName), take));
+    }
+
+    private static bool TryParseEnvironment(string? environment, out SandboxEnvironment? filter)
+    {
+        filter = null;
+        if (string.IsNullOrEmpty(environment))
+        {
+            return true;
+        }
+
+        if (!Enum.TryParse<SandboxEnvironment>(environment, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        {
+            return false;
+        }
+
+        filter = parsed;
+        return true;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Unknown sandbox routes answer like the rest of the API, with a JSON message.</summary>
     public static IResult NotFound() => SandboxResults.Error(ApiError.NotFound("Route"));

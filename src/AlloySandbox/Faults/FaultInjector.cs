@@ -6,7 +6,9 @@ namespace IntegrationHub.AlloySandbox.Faults;
 /// <summary>What the fault settings decided for one call.</summary>
 /// <param name="Failure">The failure to answer with, or null to answer normally.</param>
 /// <param name="AfterHandling">Whether the real handler runs before the failure replaces its response.</param>
-internal readonly record struct FaultDecision(ApiError? Failure, bool AfterHandling);
+/// <param name="LoseAnswer">Whether a successful answer is lost after the handler ran (the lost-answer fault).</param>
+/// <param name="LostAnswerStatus">0: abort the connection; otherwise the 5xx status that replaces the lost answer.</param>
+internal readonly record struct FaultDecision(ApiError? Failure, bool AfterHandling, bool LoseAnswer = false, int LostAnswerStatus = 0);
 
 /// <summary>A call the gate holds: <see cref="FaultInjector.WaitAtGateAsync"/> it before or after the handler runs.</summary>
 internal sealed class GateTicket
@@ -31,6 +33,7 @@ internal sealed class FaultInjector
     private readonly Lock _gate = new();
     private FaultSettings _settings;
     private List<ScriptedState> _scripted;
+    private OperationPattern? _lostAnswerPattern;
     private GateState? _closedGate;
 
     public FaultInjector(IOptions<AlloySandboxOptions> options)
@@ -41,7 +44,7 @@ internal sealed class FaultInjector
             throw new InvalidOperationException($"AlloySandbox:Faults is invalid: {problem}");
         }
 
-        (_settings, _scripted) = Normalize(initial);
+        (_settings, _scripted, _lostAnswerPattern) = Normalize(initial);
     }
 
     /// <summary>The latency currently configured.</summary>
@@ -79,11 +82,12 @@ internal sealed class FaultInjector
             return problem;
         }
 
-        var (normalized, scripted) = Normalize(settings);
+        var (normalized, scripted, lostAnswerPattern) = Normalize(settings);
         lock (_gate)
         {
             _settings = normalized;
             _scripted = scripted;
+            _lostAnswerPattern = lostAnswerPattern;
         }
 
         return null;
@@ -210,14 +214,27 @@ internal sealed class FaultInjector
                 return new FaultDecision(new ApiError(_settings.ErrorStatus, "Internal server error"), false);
             }
 
+            if (_settings.LostAnswerRate > 0
+                && IsMutating(operation.Method)
+                && _lostAnswerPattern?.Matches(operation) != false
+                && (_settings.LostAnswerMethod is "*" || string.Equals(_settings.LostAnswerMethod, operation.Method, StringComparison.Ordinal))
+                && Random.Shared.NextDouble() < _settings.LostAnswerRate)
+            {
+                return new FaultDecision(null, true, LoseAnswer: true, _settings.LostAnswerStatus);
+            }
+
             return default;
         }
     }
 
-    private static (FaultSettings Settings, List<ScriptedState> Scripted) Normalize(FaultSettings settings)
+    private static bool IsMutating(string method) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+
+    private static (FaultSettings Settings, List<ScriptedState> Scripted, OperationPattern? LostAnswerPattern) Normalize(FaultSettings settings)
     {
         var scripted = (settings.Scripted ?? []).Select(s => new ScriptedState(s)).ToList();
-        return (settings with { Scripted = [] }, scripted);
+        var lostAnswerPattern = string.IsNullOrWhiteSpace(settings.LostAnswerPath) ? null : new OperationPattern(settings.LostAnswerMethod, settings.LostAnswerPath);
+        return (settings with { Scripted = [], LostAnswerMethod = OperationPattern.NormalizeMethod(settings.LostAnswerMethod) }, scripted, lostAnswerPattern);
     }
 
     private sealed class ScriptedState(ScriptedFault fault)

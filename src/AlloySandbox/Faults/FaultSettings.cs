@@ -22,6 +22,22 @@ public sealed record FaultSettings
     /// <summary>Value of the <c>Retry-After</c> header on 429 answers.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Fraction (0..1) of successful mutating calls (POST, PUT, PATCH, DELETE) whose answer is lost: the sandbox does
+    /// what was asked (an E2 event is recorded, a user created) and then the caller gets no answer (see
+    /// <see cref="LostAnswerStatus"/>). Only calls matching <see cref="LostAnswerMethod"/> and <see cref="LostAnswerPath"/>.
+    /// </summary>
+    public double LostAnswerRate { get; set; }
+
+    /// <summary>HTTP method the lost-answer fault is restricted to, or <c>*</c> for every mutating method.</summary>
+    public string? LostAnswerMethod { get; set; } = "*";
+
+    /// <summary>Route the lost-answer fault is restricted to (matched as <see cref="ScriptedFault.Path"/> is); unset: every mutating route.</summary>
+    public string? LostAnswerPath { get; set; }
+
+    /// <summary>How the answer is lost: 0 aborts the connection (the caller sees a transport failure), 500–599 answers that status.</summary>
+    public int LostAnswerStatus { get; set; }
+
     /// <summary>Failures for the next matching calls, consumed in order.</summary>
     public IReadOnlyList<ScriptedFault>? Scripted { get; set; } = [];
 
@@ -44,6 +60,16 @@ public sealed record FaultSettings
         if (RateLimitRate is < 0 or > 1 || double.IsNaN(RateLimitRate))
         {
             return "rateLimitRate must be between 0 and 1";
+        }
+
+        if (LostAnswerRate is < 0 or > 1 || double.IsNaN(LostAnswerRate))
+        {
+            return "lostAnswerRate must be between 0 and 1";
+        }
+
+        if (LostAnswerStatus is not 0 and (< 500 or > 599))
+        {
+            return "lostAnswerStatus must be 0 (abort the connection) or between 500 and 599";
         }
 
         if (ErrorStatus is < 400 or > 599)

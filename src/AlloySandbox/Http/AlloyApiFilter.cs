@@ -92,7 +92,33 @@ internal sealed class AlloyApiFilter(
             return SandboxResults.Error(after);
         }
 
+        if (decision.LoseAnswer && Succeeded(answer))
+        {
+            return LoseAnswer(http, operation, decision.LostAnswerStatus);
+        }
+
         return answer;
+    }
+
+    /// <summary>Whether the endpoint's answer is a 2xx, i.e. it did what was asked.</summary>
+    private static bool Succeeded(object? answer) =>
+        answer is IStatusCodeHttpResult { StatusCode: null or (>= 200 and < 300) } || answer is IResult and not IStatusCodeHttpResult;
+
+    /// <summary>
+    /// The lost-answer fault, after the endpoint did its work: with status 0 the connection is aborted, so the caller
+    /// sees a transport failure (as when Alloy's answer is lost on the way); otherwise the answer becomes that 5xx.
+    /// </summary>
+    private IResult LoseAnswer(HttpContext http, SandboxOperation operation, int status)
+    {
+        if (status == 0)
+        {
+            logger.LogDebug("Aborted the connection after {Operation} ran (lost answer)", operation.Key);
+            http.Abort();
+            return Results.Empty;
+        }
+
+        logger.LogDebug("Answered {Status} after {Operation} ran (lost answer)", status, operation.Key);
+        return SandboxResults.Error(new ApiError(status, ApiError.DefaultMessage(status)));
     }
 
     /// <summary>

@@ -18,6 +18,15 @@ internal sealed class Partition
 
     public Dictionary<string, CredentialRecord> Credentials { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many received custom events a partition holds; beyond it the oldest are dropped.</summary>
+    public const int MaxReceivedEvents = 100_000;
+
+    /// <summary>The custom events E2 accepted, oldest first, at most <see cref="MaxReceivedEvents"/>.</summary>
+    public Queue<ReceivedEventRecord> ReceivedEvents { get; } = new();
+
+    /// <summary>Custom events accepted since the last reset, by event name, including those no longer held.</summary>
+    public Dictionary<string, long> ReceivedEventCounts { get; } = new(StringComparer.Ordinal);
+
     public static string UserIntegrationKey(string userId, string integrationId) => userId + "/" + integrationId;
 
     public void Clear()
@@ -27,6 +36,8 @@ internal sealed class Partition
         Installations.Clear();
         InstallationsByUserIntegration.Clear();
         Credentials.Clear();
+        ReceivedEvents.Clear();
+        ReceivedEventCounts.Clear();
     }
 
     public void AddUser(UserRecord user)
@@ -72,6 +83,17 @@ internal sealed class Partition
 
     public void AddCredential(CredentialRecord credential) => Credentials[credential.CredentialId] = credential;
 
+    /// <summary>Holds a received custom event, dropping the oldest beyond <see cref="MaxReceivedEvents"/>.</summary>
+    public void AddReceivedEvent(ReceivedEventRecord received)
+    {
+        while (ReceivedEvents.Count >= MaxReceivedEvents)
+        {
+            ReceivedEvents.Dequeue();
+        }
+
+        ReceivedEvents.Enqueue(received);
+    }
+
     /// <summary>By userId first, then by username (Alloy's uid parameters accept both).</summary>
     public UserRecord? FindUser(string? uid) =>
         string.IsNullOrEmpty(uid)
@@ -87,6 +109,8 @@ internal sealed class Partition
         Users = [.. UsersById.Values.OrderBy(u => u.Sequence)],
         Installations = [.. Installations.Values.OrderBy(i => i.Sequence)],
         Credentials = [.. Credentials.Values.OrderBy(c => c.Sequence)],
+        ReceivedEvents = [.. ReceivedEvents],
+        ReceivedEventCounts = new Dictionary<string, long>(ReceivedEventCounts, StringComparer.Ordinal),
     };
 
     public void Load(StoredPartition stored)
@@ -105,6 +129,16 @@ internal sealed class Partition
         foreach (var credential in stored.Credentials)
         {
             AddCredential(credential);
+        }
+
+        foreach (var received in stored.ReceivedEvents.OrderBy(e => e.Sequence))
+        {
+            AddReceivedEvent(received);
+        }
+
+        foreach (var (name, count) in stored.ReceivedEventCounts)
+        {
+            ReceivedEventCounts[name] = count;
         }
     }
 }

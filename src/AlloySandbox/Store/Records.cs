@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace IntegrationHub.AlloySandbox.Store;
 
 // Mutable records held by SandboxState's partitions: read and written only under its lock, and serialized as the state file.
@@ -65,7 +67,23 @@ internal sealed class CredentialRecord
     public long Sequence { get; set; }
 }
 
-/// <summary>The state file: everything except faults and counters.</summary>
+/// <summary>One custom event E2 accepted: what a workflow triggered by it would have received.</summary>
+internal sealed class ReceivedEventRecord
+{
+    public required string Id { get; set; }
+
+    public required string Event { get; set; }
+
+    public required string UserId { get; set; }
+
+    public JsonElement Data { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public long Sequence { get; set; }
+}
+
+/// <summary>The state file: everything except faults and call counters.</summary>
 internal sealed class StoredState
 {
     public int FormatVersion { get; set; } = 1;
@@ -84,4 +102,10 @@ internal sealed class StoredPartition
     public List<InstallationRecord> Installations { get; set; } = [];
 
     public List<CredentialRecord> Credentials { get; set; } = [];
+
+    /// <summary>The custom events held (at most <see cref="Partition.MaxReceivedEvents"/>), oldest first.</summary>
+    public List<ReceivedEventRecord> ReceivedEvents { get; set; } = [];
+
+    /// <summary>Custom events accepted since the last reset, by event name (evicted ones included).</summary>
+    public Dictionary<string, long> ReceivedEventCounts { get; set; } = [];
 }

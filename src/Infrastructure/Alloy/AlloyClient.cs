@@ -185,7 +185,18 @@ public sealed partial class AlloyClient(
 
     public async Task<Result> RunEventAsync(string userId, string eventName, string dataJson, CancellationToken cancellationToken)
     {
-        using var data = JsonDocument.Parse(dataJson);
+        JsonDocument data;
+        try
+        {
+            data = JsonDocument.Parse(dataJson);
+        }
+        catch (JsonException)
+        {
+            // Not sent: Alloy would refuse it (E2's data is a JSON object), and a caller's bad input is no exception.
+            return AlloyErrors.Rejected("The event data is not valid JSON; POST /run/event was not called.");
+        }
+
+        using var document = data;
         var request = new RunEventRequest(eventName, userId, data.RootElement);
         var response = await CallAsync("POST /run/event", ct => api.RunEventAsync(request, ct), cancellationToken);
         if (!response.IsSuccess)

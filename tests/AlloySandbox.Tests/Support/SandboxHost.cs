@@ -1,6 +1,8 @@
 using IntegrationHub.AlloySandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -17,10 +19,13 @@ public sealed class SandboxHost : IAsyncDisposable
     private readonly WebApplication _app;
 
     private SandboxHost(WebApplication app, string basePath)
+        : this(app, WithBase(app.GetTestClient(), basePath))
+    {
+    }
+
+    private SandboxHost(WebApplication app, HttpClient http)
     {
         _app = app;
-        var http = app.GetTestClient();
-        http.BaseAddress = new Uri("http://localhost" + basePath.TrimEnd('/') + "/");
         Client = new SandboxClient(http);
     }
 
@@ -46,6 +51,24 @@ public sealed class SandboxHost : IAsyncDisposable
         return new SandboxHost(app, Prefix);
     }
 
+    /// <summary>
+    /// The sandbox inside a host app on a real Kestrel port on loopback, at <see cref="Prefix"/>: for what a TestServer
+    /// cannot show, such as a connection aborted mid-answer reaching the client as a transport failure.
+    /// </summary>
+    public static async Task<SandboxHost> StartOnKestrelAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAlloySandbox(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapGroup(Prefix).MapAlloySandbox();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SandboxHost(app, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + Prefix + "/") });
+    }
+
     /// <summary>The standalone program's app, served at the root.</summary>
     public static async Task<SandboxHost> StartStandaloneAsync(IDictionary<string, string?>? configuration = null)
     {
@@ -57,6 +80,12 @@ public sealed class SandboxHost : IAsyncDisposable
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new SandboxHost(app, "/");
+    }
+
+    private static HttpClient WithBase(HttpClient http, string basePath)
+    {
+        http.BaseAddress = new Uri("http://localhost" + basePath.TrimEnd('/') + "/");
+        return http;
     }
 
     public async ValueTask DisposeAsync()
