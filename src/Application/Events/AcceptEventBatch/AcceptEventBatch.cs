@@ -32,7 +32,7 @@ internal sealed class EventBatchItemValidator : AbstractValidator<EventBatchItem
 {
     public EventBatchItemValidator()
     {
-        RuleFor(i => i.TenantId).ValidTenantId();
+        RuleFor(i => i.TenantId).Cascade(CascadeMode.Stop).ValidTenantId();
         RuleFor(i => i.Event).ValidEventName();
         RuleFor(i => i.Data).ValidEventData();
         RuleFor(i => i.IdempotencyKey).ValidIdempotencyKey();

@@ -35,6 +35,7 @@ internal sealed class ReconcileTenantEventsCommandHandler(
             .Where(e => e.State == TenantEventState.Pending && e.NextAttemptAt <= now)
             .Select(e => e.TenantId)
             .Distinct()
+            .OrderBy(t => t)
             .Take(batch)
             .ToListAsync(cancellationToken);
 
@@ -47,6 +48,7 @@ internal sealed class ReconcileTenantEventsCommandHandler(
                                                      || a.State == ProvisioningState.Deprovisioned)))
             .Select(e => e.TenantId)
             .Distinct()
+            .OrderBy(t => t)
             .Take(batch)
             .ToListAsync(cancellationToken);
 
@@ -62,6 +64,7 @@ internal sealed class ReconcileTenantEventsCommandHandler(
                 .Where(e => e.State == TenantEventState.Pending && e.NextAttemptAt > now)
                 .GroupBy(e => e.TenantId)
                 .Select(g => new { TenantId = g.Key, At = g.Min(e => e.NextAttemptAt) })
+                .OrderBy(g => g.At)
                 .Take(batch)
                 .ToListAsync(cancellationToken);
             foreach (var tenant in waiting.Where(w => w.At is not null))
