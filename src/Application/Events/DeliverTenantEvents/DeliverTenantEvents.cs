@@ -249,7 +249,10 @@ internal sealed partial class DeliverTenantEventsCommandHandler(
         }
 
         // A lost race here means another worker took over these rows after our lease ended; its outcome stands.
-        await db.TrySaveChangesAsync(cancellationToken);
+        if (await db.TrySaveChangesAsync(cancellationToken))
+        {
+            db.ClearChangeTracker(); // a long drain keeps only the batch in flight in memory
+        }
         LogBatch(logger, batch[0].TenantId.Value, batch.Count, delivered);
 
         // Only a pause when nothing got through: one event refused while others pass is that event's own trouble.
