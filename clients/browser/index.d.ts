@@ -80,7 +80,10 @@ export type ConnectState = "requesting-token" | "provisioning-pending" | "instal
 export type ConnectStatus =
   /** Asking the hub for a modal token. */
   | { state: "requesting-token" }
-  /** The tenant's Alloy user is still being created; the helper asks again after `retryAfterSeconds`. */
+  /**
+   * The tenant's Alloy user is still being created; the helper asks again after `retryAfterSeconds`: the hub's
+   * `Retry-After`, shortened to what is left of `maxProvisioningWaitSeconds`.
+   */
   | { state: "provisioning-pending"; retryAfterSeconds: number }
   /** Alloy's modal is open for `integrationId`, with a token for the tenant's Alloy user `userId` until `expiresAt`. */
   | { state: "installing"; integrationId: string; userId: string; expiresAt: string }

@@ -133,9 +133,10 @@ async function requestModalToken(hub, tenantId, maxWaitSeconds, report, signal) 
         throw error;
       }
 
-      const retryAfterSeconds = error.retryAfterSeconds == null ? DEFAULT_RETRY_AFTER_SECONDS : error.retryAfterSeconds;
-      const wait = Math.min(retryAfterSeconds, maxWaitSeconds - waited);
-      report({ state: "provisioning-pending", retryAfterSeconds });
+      // The hub's Retry-After (while an attempt is under way it can be the attempt's whole lease), within the budget.
+      const hubRetryAfter = error.retryAfterSeconds == null ? DEFAULT_RETRY_AFTER_SECONDS : error.retryAfterSeconds;
+      const wait = Math.min(hubRetryAfter, maxWaitSeconds - waited);
+      report({ state: "provisioning-pending", retryAfterSeconds: wait });
       await delay(wait * 1000, signal);
       waited += wait;
     }

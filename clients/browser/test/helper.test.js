@@ -173,6 +173,7 @@ test("connectIntegration: the wait for provisioning is bounded; past it the prov
   assert.equal(error.retryAfterSeconds, 3);
   assert.equal(error.traceId, "00-trace");
   assert.equal(hub.count("POST", TOKEN_PATH), 3);
+  assert.deepEqual(waits.map((s) => s.retryAfterSeconds), [3, 2]);
   assert.equal(sdk.installs.length, 0);
 });
 
