@@ -82,7 +82,7 @@ export type ConnectStatus =
   | { state: "requesting-token" }
   /**
    * The tenant's Alloy user is still being created; the helper asks again after `retryAfterSeconds`: the hub's
-   * `Retry-After`, shortened to what is left of `maxProvisioningWaitSeconds`.
+   * `Retry-After` (at least 1 s), shortened to what is left of `maxProvisioningWaitSeconds`.
    */
   | { state: "provisioning-pending"; retryAfterSeconds: number }
   /** Alloy's modal is open for `integrationId`, with a token for the tenant's Alloy user `userId` until `expiresAt`. */

@@ -23,6 +23,7 @@ export const CLIENT_ERROR_TYPES = Object.freeze({
 
 const DEFAULT_MAX_PROVISIONING_WAIT_SECONDS = 60;
 const DEFAULT_RETRY_AFTER_SECONDS = 2;
+const MIN_RETRY_AFTER_SECONDS = 1;
 
 /**
  * An error answered by the hub (its problem+json: `type`, `title`, `detail`, `Retry-After`) or raised by the helper
@@ -134,7 +135,8 @@ async function requestModalToken(hub, tenantId, maxWaitSeconds, report, signal) 
       }
 
       // The hub's Retry-After (while an attempt is under way it can be the attempt's whole lease), within the budget.
-      const hubRetryAfter = error.retryAfterSeconds == null ? DEFAULT_RETRY_AFTER_SECONDS : error.retryAfterSeconds;
+      // At least MIN_RETRY_AFTER_SECONDS, so that an answer of "Retry-After: 0" cannot spin without spending the budget.
+      const hubRetryAfter = Math.max(MIN_RETRY_AFTER_SECONDS, error.retryAfterSeconds == null ? DEFAULT_RETRY_AFTER_SECONDS : error.retryAfterSeconds);
       const wait = Math.min(hubRetryAfter, maxWaitSeconds - waited);
       report({ state: "provisioning-pending", retryAfterSeconds: wait });
       await delay(wait * 1000, signal);

@@ -3,7 +3,7 @@
 import { test, mock } from "node:test";
 import assert from "node:assert/strict";
 import {
-  connectIntegration, listIntegrations, parseRetryAfter, IntegrationHubError, STATES,
+  connectIntegration, getModalToken, listIntegrations, parseRetryAfter, IntegrationHubError, STATES,
 } from "../index.js";
 
 const HUB = "https://hub.example/";
@@ -175,6 +175,36 @@ test("connectIntegration: the wait for provisioning is bounded; past it the prov
   assert.equal(hub.count("POST", TOKEN_PATH), 3);
   assert.deepEqual(waits.map((s) => s.retryAfterSeconds), [3, 2]);
   assert.equal(sdk.installs.length, 0);
+});
+
+test("getModalToken: a Retry-After of 0 (or none) still waits a second, so the budget is spent and the wait ends", async (t) => {
+  // Arrange
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const pendingNow = () => problem(503, "provisioning-pending", "Provisioning pending", "Still being created.", 0);
+  const pendingNoHeader = () => problem(503, "provisioning-pending", "Provisioning pending", "Still being created.");
+  const hub = fakeHub({ [`POST ${TOKEN_PATH}`]: [pendingNow, pendingNoHeader, tokenAnswer] });
+  const statuses = [];
+  let reported;
+  let next = new Promise((resolve) => { reported = resolve; });
+  const onStatus = (status) => { statuses.push(status); if (status.state === "provisioning-pending") { reported(); } };
+
+  // Act
+  const issuing = getModalToken({ hubUrl: HUB, tenantId: TENANT, getAccessToken: () => "member-jwt", fetch: hub.fetch, onStatus, maxProvisioningWaitSeconds: 10 });
+  await next;
+  next = new Promise((resolve) => { reported = resolve; });
+  t.mock.timers.tick(999);
+  await settle();
+  const beforeASecond = hub.count("POST", TOKEN_PATH);
+  t.mock.timers.tick(1);
+  await next;
+  t.mock.timers.tick(2000);
+  const issued = await issuing;
+
+  // Assert
+  assert.equal(beforeASecond, 1);
+  assert.equal(issued.token, "modal-jwt");
+  assert.deepEqual(statuses.filter((s) => s.state === "provisioning-pending").map((s) => s.retryAfterSeconds), [1, 2]);
+  assert.equal(hub.count("POST", TOKEN_PATH), 3);
 });
 
 test("connectIntegration: aborting while waiting for provisioning rejects with an AbortError and asks no more", async (t) => {
