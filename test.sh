@@ -23,6 +23,27 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${n:-0}))
 done
 
+# The browser helper's unit tests (clients/browser, node's built-in runner) count with the rest: their TAP summary
+# lines "# pass N", "# fail N", "# cancelled N", "# skipped N", "# todo N".
+if command -v node >/dev/null 2>&1; then
+  node --test --test-reporter=tap clients/browser/test/ > "$results/clients-browser.tap" 2>&1
+  node_status=$?
+  tap() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/clients-browser.tap" | tail -n 1; }
+  np=$(tap pass); nf=$(tap fail); nc=$(tap cancelled); ns=$(tap skipped); nt=$(tap todo)
+  passed=$((passed + ${np:-0}))
+  failed=$((failed + ${nf:-0} + ${nc:-0}))
+  skipped=$((skipped + ${ns:-0} + ${nt:-0}))
+  if [ "$node_status" -ne 0 ] && [ "${nf:-0}" -eq 0 ] && [ "${nc:-0}" -eq 0 ]; then
+    failed=$((failed + 1)) # the runner failed without reporting a failed test (e.g. a syntax error)
+  fi
+  if [ "$node_status" -ne 0 ]; then
+    cat "$results/clients-browser.tap"
+  fi
+  echo "clients/browser (node --test): ${np:-0} passed, $(( ${nf:-0} + ${nc:-0} )) failed, $(( ${ns:-0} + ${nt:-0} )) skipped"
+else
+  echo "node not found: the browser helper's unit tests (clients/browser) did not run."
+fi
+
 if [ "$files" -eq 0 ] && [ "$status" -ne 0 ]; then
   # The build failed before any test ran: count that as a failure, not as an empty success.
   failed=1

@@ -1,19 +1,24 @@
 // The demo SaaS frontend: what a customer's product does with IntegrationHub and Alloy's frontend SDK.
 //   1. a tenant member signs in (the SaaS's identity provider; in Development the hub's POST /dev/jwt),
 //   2. the page shows the tenant's provisioning state and the integrations it can install,
-//   3. Install: a modal token from the hub -> Alloy.setToken -> Alloy.install({integrationId, callback}),
-//   4. on callback {success: true} (which may come twice) the page asks the hub to refresh, then shows the installation.
+//   3. Install: the hub's browser helper (clients/browser, window.IntegrationHubBrowser) runs the flow: a modal token
+//      from the hub (waiting while the tenant's Alloy user is still being created) -> Alloy.setToken ->
+//      Alloy.install({integrationId, callback}) -> on the first callback {success: true} (it may come twice) one
+//      refresh of the hub's installations -> the recorded installation,
+//   4. the page shows the installations the refresh returned.
 // The same code runs against Alloy in production: the SDK's hosts (app.runalloy.com, embedded.runalloy.com) are fixed.
 (function () {
   "use strict";
 
   var $ = function (id) { return document.getElementById(id); };
-  var session = { tenantId: null, jwt: null, generation: 0, integrations: [], installations: [] };
+  var session = { tenantId: null, jwt: null, generation: 0, cancel: new AbortController(), integrations: [], installations: [] };
   var sdk = window.Alloy && typeof window.Alloy.install === "function" ? window.Alloy : null;
+  var helper = window.IntegrationHubBrowser && typeof window.IntegrationHubBrowser.connectIntegration === "function" ? window.IntegrationHubBrowser : null;
 
-  if (sdk) {
+  if (sdk && helper) {
     $("sdk-version").textContent = "alloy-frontend " + (window.AlloyFrontend ? window.AlloyFrontend.version : "");
   } else {
+    sdk = null;
     $("sdk-missing").hidden = false;
   }
 
@@ -58,10 +63,25 @@
 
   function tenantPath(suffix) { return "/api/tenants/" + encodeURIComponent(session.tenantId) + (suffix || ""); }
 
+  // What every call of the helper needs: the hub (this origin), the member's tenant and JWT, and the signal that
+  // cancels the calls of a previous tenant once the member switched.
+  function helperOptions(extra) {
+    var jwt = session.jwt;
+    return Object.assign({
+      hubUrl: location.origin,
+      tenantId: session.tenantId,
+      getAccessToken: function () { return Promise.resolve(jwt); },
+      signal: session.cancel.signal,
+    }, extra);
+  }
+
   // Results of a previous tenant's calls are dropped once the member switched tenants.
   function current(generation) { return generation === session.generation; }
 
-  function fail(error) { log(error.message || String(error), "bad"); }
+  function fail(error) {
+    if (error && error.name === "AbortError") { return; }
+    log(error.message || String(error), "bad");
+  }
 
   // ------------------------------------------------------------------ 1. sign in
 
@@ -70,6 +90,8 @@
     var tenantId = $("tenant-id").value.trim();
     if (!tenantId) { return; }
     var generation = ++session.generation;
+    session.cancel.abort();
+    session.cancel = new AbortController();
     session.tenantId = tenantId;
     session.jwt = null;
     session.installations = [];
@@ -139,9 +161,10 @@
   }
 
   function loadIntegrations(generation) {
-    return hub(tenantPath("/integrations")).then(function (list) {
+    if (!helper) { return Promise.resolve(); }
+    return helper.listIntegrations(helperOptions()).then(function (items) {
       if (!current(generation)) { return; }
-      session.integrations = list.items;
+      session.integrations = items;
       renderIntegrations();
       $("integrations-card").hidden = false;
     }).catch(fail);
@@ -174,50 +197,59 @@
     });
   }
 
-  function modalToken() {
-    log("POST " + tenantPath("/alloy-token") + " (a fresh modal token for each opening)");
-    return hub(tenantPath("/alloy-token"), "POST").then(function (issued) {
-      log("Token issued for Alloy user " + issued.userId + ", expires " + issued.expiresAt + ".");
-      sdk.setToken(issued.token);
-      return issued;
-    });
+  // The helper reports each step; the page logs it. "done" carries every installation the refresh returned.
+  function logStatus(generation, integration) {
+    return function (status) {
+      if (!current(generation)) { return; }
+      switch (status.state) {
+        case "requesting-token":
+          log("POST " + tenantPath("/alloy-token") + " (a fresh modal token for each opening)");
+          break;
+        case "provisioning-pending":
+          log("The tenant's Alloy user is still being created; asking again in " + status.retryAfterSeconds + " s.");
+          break;
+        case "installing":
+          log("Token issued for Alloy user " + status.userId + ", expires " + status.expiresAt + ".");
+          log("Alloy.install({ integrationId: \"" + integration.integrationId + "\" }) for " + integration.name);
+          break;
+        case "refreshing":
+          log("POST " + tenantPath("/installations/refresh"));
+          break;
+        case "done":
+          log("The hub recorded " + status.installations.length + " installation" + (status.installations.length === 1 ? "" : "s") + " for " + session.tenantId + ".", "ok");
+          showInstallations(status.installations);
+          break;
+      }
+    };
   }
 
   function install(integration, button) {
     var generation = session.generation;
+    var callbacks = 0;
     button.disabled = true;
-    modalToken().then(function () {
+    helper.connectIntegration(helperOptions({
+      integrationId: integration.integrationId,
+      alloy: sdk,
+      onStatus: logStatus(generation, integration),
+      // Every callback of the SDK, also the second {success: true} the helper ignores.
+      onSdkCallback: function (result) {
+        if (!current(generation)) { return; }
+        log("callback(" + JSON.stringify(result) + ")", result && result.success ? "ok" : "bad");
+        if (++callbacks > 1) { log("Alloy called back again; the installation was already refreshed."); }
+      },
+    })).catch(function (error) {
       if (!current(generation)) { return; }
-      var refreshed = false;
-      log("Alloy.install({ integrationId: \"" + integration.integrationId + "\" }) for " + integration.name);
-      sdk.install({
-        integrationId: integration.integrationId,
-        callback: function (result) {
-          log("callback(" + JSON.stringify(result) + ")", result && result.success ? "ok" : "bad");
-          if (!current(generation)) { return; }
-          if (result && result.success) {
-            if (refreshed) { log("Alloy called back again; the installation was already refreshed."); return; }
-            refreshed = true;
-            refresh(generation);
-          } else if (!refreshed) {
-            button.disabled = false;
-            log("The modal closed without installing " + integration.name + ".");
-          }
-        },
-      });
-    }).catch(function (error) { button.disabled = false; fail(error); });
+      button.disabled = false;
+      if (error.type === "modal-closed") {
+        log("The modal closed without installing " + integration.name + ".");
+        return;
+      }
+
+      fail(error);
+    });
   }
 
   // ------------------------------------------------------------------ 4. installations
-
-  function refresh(generation) {
-    log("POST " + tenantPath("/installations/refresh"));
-    return hub(tenantPath("/installations/refresh"), "POST").then(function (list) {
-      if (!current(generation)) { return; }
-      log("The hub recorded " + list.items.length + " installation" + (list.items.length === 1 ? "" : "s") + " for " + session.tenantId + ".", "ok");
-      showInstallations(list.items);
-    }).catch(fail);
-  }
 
   function loadInstallations(generation) {
     return hub(tenantPath("/installations")).then(function (list) {
@@ -250,7 +282,10 @@
 
   $("ask-alloy").addEventListener("click", function () {
     if (!sdk || !session.jwt) { return; }
-    modalToken().then(function () {
+    var generation = session.generation;
+    helper.getModalToken(helperOptions({ onStatus: logStatus(generation, null) })).then(function (issued) {
+      log("Token issued for Alloy user " + issued.userId + ", expires " + issued.expiresAt + ".");
+      sdk.setToken(issued.token);
       log("Alloy.getIntegrations() (GET https://embedded.runalloy.com/2024-03/integrations, x-alloy-user-token)");
       return sdk.getIntegrations();
     }).then(function (response) {
