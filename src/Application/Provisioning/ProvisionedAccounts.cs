@@ -92,7 +92,8 @@ public sealed class ProvisionedAccounts(
             var remaining = deadline - now;
             if (remaining <= TimeSpan.Zero || (inlineFinished && account.State == ProvisioningState.Pending))
             {
-                var retryAfter = account.NextAttemptAt is { } next && next > now ? next - now : PendingRetryAfter;
+                // An attempt in flight (Provisioning) holds a lease, not a retry time: ask again soon, not when the lease ends.
+                var retryAfter = account.State == ProvisioningState.Pending && account.NextAttemptAt is { } next && next > now ? next - now : PendingRetryAfter;
                 return AlloyAccountErrors.Pending(tenantId, retryAfter < PendingRetryAfter ? PendingRetryAfter : retryAfter);
             }
 

@@ -127,6 +127,33 @@ public sealed class IssueModalTokenTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task IssueModalToken_WhileAProvisioningAttemptIsInFlight_ShouldAskToRetrySoonNotWhenItsLeaseEnds()
+    {
+        // Arrange: the tenant's POST /users is held at Alloy, so its attempt stays in flight under a 2-minute lease.
+        await using var held = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["Alloy:Sandbox"] = "true",
+            ["Provisioning:Lease"] = "00:02:00",
+            ["Provisioning:InlineWait"] = "00:00:00.500",
+        });
+        using var sandbox = held.Sandbox;
+        await sandbox.CloseGateAsync("POST", "/users", times: 1, cancellationToken: TestContext.Current.CancellationToken);
+        var service = held.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("inflight");
+        (await service.PostAsJsonAsync("/api/tenants", new { tenantId, name = "In Flight Ltd" })).Dispose();
+        await Poll.UntilAsync(ct => sandbox.HeldAtGateAsync(ct), n => n == 1, "the provisioning attempt held at Alloy");
+
+        // Act
+        using var response = await service.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+        await sandbox.OpenGateAsync(TestContext.Current.CancellationToken);
+
+        // Assert
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("type").GetString().ShouldBe("/problems/provisioning-pending");
+        response.Headers.RetryAfter!.Delta!.Value.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public async Task IssueModalToken_WhenTheTenantIsUnknown_ShouldAnswer404()
     {
         // Act
