@@ -109,4 +109,38 @@ public sealed class DemoJourneyTests(EndToEndEnvironment env)
         using var sandbox = env.SandboxApi;
         (await sandbox.InstallationsOfUserAsync(userId)).ShouldBeEmpty();
     }
+
+    [Fact(Skip = Chromium.Missing, SkipType = typeof(Chromium), SkipUnless = nameof(Chromium.Installed))]
+    public async Task SendTestEvent_WhenTheMemberSendsOne_ShouldReachTheTenantsAlloyUser_AndAnUnknownNameListsTheKnownOnes()
+    {
+        // Arrange
+        var tenantId = HubApi.NewTenantId("umbrella");
+        await env.Api.SignUpAsync(tenantId, "Umbrella Corp");
+        var userId = (await env.Api.WaitForStateAsync(tenantId, "Provisioned")).GetProperty("alloy").GetProperty("userId").GetString()!;
+        var page = await env.NewPageAsync();
+        await page.GotoAsync("/demo/");
+        await page.GetByTestId("tenant-id").FillAsync(tenantId);
+        await page.GetByTestId("member-sign-in").ClickAsync();
+        await Expect(page.GetByTestId("tenant-state")).ToContainTextAsync("Provisioned");
+
+        // Act
+        await page.GetByTestId("event-data").FillAsync("""{"ticketId": "T-7", "subject": "Demo", "priority": "low"}""");
+        await page.GetByTestId("send-event").ClickAsync();
+
+        // Assert: the page follows the event to Delivered, and the sandbox received it for this tenant's Alloy user.
+        await Expect(page.GetByTestId("event-status")).ToContainTextAsync("Delivered to Alloy user " + userId);
+        await page.ScreenshotAsync(new() { Path = Artifacts.Screenshot("demo-06-test-event"), FullPage = true });
+        using var sandbox = env.SandboxApi;
+        var received = await sandbox.AlloyAsync(HttpMethod.Get, "_sandbox/events?userId=" + userId);
+        var events = received.GetProperty("data").EnumerateArray().ToList();
+        events.Count.ShouldBe(1);
+        events[0].GetProperty("event").GetString().ShouldBe("ticket.created");
+        events[0].GetProperty("data").GetProperty("ticketId").GetString().ShouldBe("T-7");
+
+        // An event name the Alloy account does not have: the page shows the hub's problem with the known names.
+        await page.GetByTestId("event-name").FillAsync("ticket.exploded");
+        await page.GetByTestId("send-event").ClickAsync();
+        await Expect(page.GetByTestId("event-status")).ToContainTextAsync("Known events:");
+        await Expect(page.GetByTestId("event-status")).ToContainTextAsync("ticket.created");
+    }
 }

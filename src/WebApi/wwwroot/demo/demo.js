@@ -5,7 +5,8 @@
 //      from the hub (waiting while the tenant's Alloy user is still being created) -> Alloy.setToken ->
 //      Alloy.install({integrationId, callback}) -> on the first callback {success: true} (it may come twice) one
 //      refresh of the hub's installations -> the recorded installation,
-//   4. the page shows the installations the refresh returned.
+//   4. the page shows the installations the refresh returned,
+//   5. a test event, sent as the SaaS backend would (service key), goes through the hub to the tenant's Alloy workflows.
 // The same code runs against Alloy in production: the SDK's hosts (app.runalloy.com, embedded.runalloy.com) are fixed.
 (function () {
   "use strict";
@@ -97,7 +98,7 @@
     session.installations = [];
     $("integrations").textContent = "";
     $("installations-table").tBodies[0].textContent = "";
-    ["tenant-card", "integrations-card", "installations-card"].forEach(function (id) { $(id).hidden = true; });
+    ["tenant-card", "integrations-card", "installations-card", "events-card"].forEach(function (id) { $(id).hidden = true; });
     hub("/dev/jwt", "POST", { tenantId: tenantId }, true).then(function (issued) {
       if (!current(generation)) { return; }
       session.jwt = issued.token;
@@ -124,6 +125,7 @@
       state.appendChild(el("span", { "class": "badge " + (STATE_BADGES[alloy.state] || ""), text: alloy.state || "No Alloy account" }));
       if (alloy.lastError) { state.appendChild(el("span", { "class": "muted small", text: " " + alloy.lastError })); }
       $("tenant-user").textContent = alloy.userId || "not yet";
+      $("events-card").hidden = false;
       if (alloy.state === "Pending" || alloy.state === "Provisioning") {
         setTimeout(function () { if (current(generation)) { loadTenant(generation); } }, 1000);
         return;
@@ -292,5 +294,85 @@
       var names = (response.data || []).map(function (i) { return (i.app || i.primaryConnector) + (i.installed ? " (installed)" : ""); });
       log("Alloy says: " + names.join(", "), "ok");
     }).catch(fail);
+  });
+  // ------------------------------------------------------------------ a test event, as the SaaS backend sends it
+
+  // The development service key: only the demo, in Development, sends from a browser what a backend sends.
+  var DEV_SERVICE_KEY = "dev-service-key";
+
+  function asService(path, method, body, extraHeaders) {
+    var headers = { Accept: "application/json", "X-Api-Key": DEV_SERVICE_KEY };
+    Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(path, { method: method || "GET", headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var json = text ? JSON.parse(text) : null;
+          if (!response.ok) { throw new HubError(response.status, json); }
+          return json;
+        });
+      });
+  }
+
+  function setEventStatus(text, kind) {
+    var status = $("event-status");
+    status.textContent = text;
+    status.className = "small " + (kind === "ok" ? "ok-text" : kind === "error" ? "error-text" : "muted");
+  }
+
+  // Polls the event until it is Delivered or Failed (it is Held while the tenant's Alloy user does not exist yet).
+  function followEvent(generation, eventId, deadline) {
+    return asService(tenantPath("/events/" + encodeURIComponent(eventId))).then(function (detail) {
+      if (!current(generation)) { return null; }
+      if (detail.status === "Delivered" || detail.status === "Failed" || Date.now() > deadline) { return detail; }
+      setEventStatus("Event " + eventId + " is " + detail.status + (detail.status === "Held" ? " (waiting for the tenant's Alloy user)" : "") + "…");
+      return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(function () { return followEvent(generation, eventId, deadline); });
+    });
+  }
+
+  // What the in-process Alloy sandbox received for this user (absent when the hub talks to a real Alloy).
+  function sandboxReceived(userId) {
+    return fetch("/sandbox/alloy/_sandbox/events?userId=" + encodeURIComponent(userId), { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; });
+  }
+
+  $("event-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!session.jwt) { return; }
+    var generation = session.generation;
+    var name = $("event-name").value.trim();
+    var data;
+    try {
+      data = JSON.parse($("event-data").value);
+    } catch (e) {
+      setEventStatus("data is not valid JSON: " + e.message, "error");
+      return;
+    }
+
+    var key = "demo-" + Date.now() + "-" + Math.random().toString(36).slice(2, 10);
+    log("POST " + tenantPath("/events") + " {event: " + name + "} (service key, Idempotency-Key " + key + ")");
+    asService(tenantPath("/events"), "POST", { event: name, data: data }, { "Idempotency-Key": key }).then(function (accepted) {
+      log("Accepted " + accepted.eventId + " (" + accepted.status + ").", "ok");
+      setEventStatus("Event " + accepted.eventId + " accepted (" + accepted.status + ")…");
+      return followEvent(generation, accepted.eventId, Date.now() + 30000);
+    }).then(function (detail) {
+      if (!detail || !current(generation)) { return null; }
+      if (detail.status !== "Delivered") {
+        setEventStatus("Event " + detail.eventId + " is " + detail.status + (detail.lastError ? ": " + detail.lastError : "") + ".", detail.status === "Failed" ? "error" : null);
+        return null;
+      }
+
+      log("Delivered " + detail.eventId + " to Alloy user " + detail.userId + " (POST /run/event).", "ok");
+      return sandboxReceived(detail.userId).then(function (received) {
+        var seen = received ? received.data.filter(function (r) { return r.event === name; }).length : null;
+        setEventStatus("Delivered to Alloy user " + detail.userId + "." +
+          (seen === null ? "" : " The sandbox has received " + seen + " '" + name + "' event(s) for this user; its workflows with this trigger ran."), "ok");
+      });
+    }).catch(function (error) {
+      var known = error.problem && error.problem.knownEvents;
+      setEventStatus((error.message || String(error)) + (known ? " Known events: " + known.join(", ") + "." : ""), "error");
+      fail(error);
+    });
   });
 })();
