@@ -68,9 +68,23 @@
 
   // ------------------------------------------------------------------ the list
 
+  // A time that may wrap between its date and its time of day (never inside either), so the row stays narrow.
+  function shortWhen(iso) {
+    var node = when(iso);
+    if (!(node instanceof Node)) { return node; }
+    var text = node.textContent;
+    var space = text.indexOf(" ");
+    if (space < 0) { return node; }
+    node.textContent = "";
+    node.appendChild(el("span", { text: text.slice(0, space) }));
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(el("span", { text: text.slice(space + 1) }));
+    return node;
+  }
+
   function nextStep(item) {
-    if (item.deliveredAt) { return when(item.deliveredAt); }
-    if (item.nextAttemptAt) { return el("span", {}, [el("span", { "class": "muted small", text: "next " }), when(item.nextAttemptAt)]); }
+    if (item.deliveredAt) { return shortWhen(item.deliveredAt); }
+    if (item.nextAttemptAt) { return el("span", {}, [el("span", { "class": "muted small", text: "next " }), shortWhen(item.nextAttemptAt)]); }
     return null;
   }
 
@@ -89,7 +103,7 @@
       cell(mono(item.event)),
       status,
       el("td", { "data-testid": "event-attempts-" + item.eventId, text: String(item.attempts) }),
-      cell(when(item.acceptedAt)),
+      cell(shortWhen(item.acceptedAt)),
       cell(nextStep(item)),
       cell(item.lastError ? el("span", { "class": "error-text small", text: item.lastError }) : null),
     ]);
