@@ -110,6 +110,7 @@ public sealed class AdminAccessTests(EndToEndEnvironment env)
     [InlineData("/admin/")]
     [InlineData("/admin/admin.js")]
     [InlineData("/admin/webhooks.js")]
+    [InlineData("/admin/events.js")]
     [InlineData("/demo/")]
     public async Task Page_WhenRequestedWithoutCredential_ShouldBeServedWithAContentSecurityPolicy(string path)
     {

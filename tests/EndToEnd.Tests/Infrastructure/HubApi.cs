@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace IntegrationHub.EndToEnd.Tests.Infrastructure;
 
-/// <summary>What the SaaS backend and the tests do over HTTP, beside the browser: sign tenants up and watch them.</summary>
+/// <summary>What the SaaS backend and the tests do over HTTP, beside the browser: sign tenants up and watch them, send events.</summary>
 public sealed class HubApi(EndToEndHub hub)
 {
     private static int _sequence;
@@ -47,6 +47,36 @@ public sealed class HubApi(EndToEndHub hub)
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return [.. body.GetProperty("items").EnumerateArray()];
+    }
+
+    /// <summary>Sends an application event for the tenant the way the SaaS backend does (service key); returns its eventId.</summary>
+    public async Task<string> SendEventAsync(string tenantId, string eventName, object data)
+    {
+        using var client = hub.CreateClient(EndToEndHub.ServiceKey);
+        using var response = await client.PostAsJsonAsync($"/api/tenants/{tenantId}/events", new { @event = eventName, data });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventId").GetString()!;
+    }
+
+    public async Task<JsonElement> GetEventAsync(string tenantId, string eventId)
+    {
+        using var client = hub.CreateClient(EndToEndHub.ServiceKey);
+        return await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/events/{eventId}");
+    }
+
+    /// <summary>Polls the event until its status is <paramref name="status"/>, within a deadline.</summary>
+    public Task<JsonElement> WaitForEventAsync(string tenantId, string eventId, string status, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => GetEventAsync(tenantId, eventId),
+            e => e.GetProperty("status").GetString() == status,
+            $"event {eventId} of {tenantId} to be {status}",
+            timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>What an admin's <c>POST /api/admin/events/{eventId}/replay</c> answers, as it is.</summary>
+    public async Task<HttpResponseMessage> ReplayEventAsync(string eventId)
+    {
+        using var client = hub.CreateClient(EndToEndHub.AdminKey);
+        return await client.PostAsync($"/api/admin/events/{eventId}/replay", null);
     }
 
     public async Task<string> MemberJwtAsync(string tenantId)

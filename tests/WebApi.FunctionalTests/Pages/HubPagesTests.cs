@@ -12,6 +12,7 @@ public sealed class HubPagesTests(HubFactory hub)
     [InlineData("/admin/", HttpStatusCode.OK)]
     [InlineData("/admin/admin.js", HttpStatusCode.OK)]
     [InlineData("/admin/webhooks.js", HttpStatusCode.OK)]
+    [InlineData("/admin/events.js", HttpStatusCode.OK)]
     [InlineData("/assets/hub.css", HttpStatusCode.OK)]
     public async Task AdminConsole_WhenRequestedWithoutCredential_ShouldBeServedAsPublicStaticFiles(string path, HttpStatusCode expected)
     {

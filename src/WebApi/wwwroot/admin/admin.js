@@ -102,7 +102,8 @@
 
   // ------------------------------------------------------------------ paged lists
 
-  // A cursor-paged list: "Apply" starts again from the first page, "Load more" follows nextCursor.
+  // A cursor-paged list: "Apply" starts again from the first page, "Load more" follows nextCursor. A failure goes to
+  // options.fail when given (a page that shows problems in place), else to the console's toast.
   function PagedList(options) {
     this.options = options;
     this.cursor = null;
@@ -132,7 +133,7 @@
       self.cursor = page.nextCursor;
       $(self.options.more).hidden = !page.nextCursor;
       $(self.options.summary).textContent = self.count + (self.count === 1 ? " row" : " rows") + (page.nextCursor ? ", more available" : "");
-    }).catch(handleFailure).then(function () { $(self.options.table).removeAttribute("aria-busy"); });
+    }).catch(function (error) { (self.options.fail || handleFailure)(error); }).then(function () { $(self.options.table).removeAttribute("aria-busy"); });
   };
 
   // ------------------------------------------------------------------ tenants
@@ -348,7 +349,7 @@
 
   $("sign-out").addEventListener("click", function () { signOut(""); });
 
-  // What the other pages of the console (webhooks.js) share. A page registered here is loaded when its tab is first
+  // What the other pages of the console (webhooks.js, events.js) share. A page registered here is loaded when its tab is first
   // selected and told when its tab is left (leave) and on sign-out (reset).
   window.IntegrationHubAdmin = Object.freeze({
     api: api, handleFailure: handleFailure, query: query, el: el, cell: cell, when: when, badge: badge, mono: mono,
