@@ -28,18 +28,20 @@ public sealed class TypedHubClient : IDisposable
     /// reaches the test at once rather than after the resilience handler's backoff.
     /// </summary>
     public static TypedHubClient For<TEntryPoint>(
-        WebApplicationFactory<TEntryPoint> hub, string? serviceKey = HubFactory.ServiceKey, string? adminKey = null, int retries = 0)
+        WebApplicationFactory<TEntryPoint> hub, string? serviceKey = HubFactory.ServiceKey, string? adminKey = null, int retries = 0,
+        Action<IHttpClientBuilder>? http = null)
         where TEntryPoint : class
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddIntegrationHubClient(options =>
+        var builder = services.AddIntegrationHubClient(options =>
         {
             options.BaseAddress = hub.ClientOptions.BaseAddress;
             options.ServiceKey = serviceKey;
             options.AdminKey = adminKey;
             options.MaxRetryAttempts = retries;
         });
+        http?.Invoke(builder);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new TypedHubClient(provider);
     }
@@ -54,4 +56,20 @@ public sealed class TypedHubClient : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
+}
+
+/// <summary>Counts the attempts that leave the client (it runs inside the resilience handler: once per attempt).</summary>
+public sealed class AttemptCounter : DelegatingHandler
+{
+    private int _attempts;
+
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    public void Reset() => Interlocked.Exchange(ref _attempts, 0);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _attempts);
+        return base.SendAsync(request, cancellationToken);
+    }
 }
