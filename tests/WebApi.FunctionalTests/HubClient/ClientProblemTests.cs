@@ -71,36 +71,6 @@ public sealed class ClientProblemTests(HubFactory hub)
     }
 
     [Fact]
-    public async Task IssueModalToken_WhenAlloyIsDown_ShouldThrow503WithRetryAfter()
-    {
-        // Arrange
-        using var typed = TypedHubClient.For(hub);
-        var tenantId = HubApi.NewTenantId("client-down");
-        await typed.Client.SignUpAsync(tenantId, "Down Ltd");
-        await typed.Client.WaitUntilProvisionedAsync(tenantId, TimeSpan.FromMilliseconds(100));
-        await hub.Sandbox.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503 });
-        IntegrationHubProblemException problem;
-        try
-        {
-            // Act
-            problem = await Should.ThrowAsync<IntegrationHubProblemException>(() => typed.Client.IssueModalTokenAsync(tenantId));
-        }
-        finally
-        {
-            await hub.Sandbox.ClearFaultsAsync();
-        }
-
-        // Assert
-        problem.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        problem.Slug.ShouldBe(ProblemTypes.AlloyUnavailable);
-        problem.RetryAfter.ShouldNotBeNull();
-        problem.RetryAfter.Value.ShouldBeGreaterThan(TimeSpan.Zero);
-        problem.IsProvisioningPending.ShouldBeFalse();
-        var token = await typed.Client.IssueModalTokenAsync(tenantId);
-        token.Token.ShouldNotBeNullOrWhiteSpace();
-    }
-
-    [Fact]
     public async Task ListIntegrations_WhileTheAlloyUserIsBeingCreated_ShouldThrowProvisioningPendingWithRetryAfter()
     {
         // Arrange: the sandbox holds the create-user call, so the tenant stays in provisioning past the inline wait.
