@@ -74,6 +74,12 @@ static async Task<int> RunAsync(string tenantId, string eventName)
 
         return 1;
     }
+    catch (HttpRequestException unreachable)
+    {
+        // The hub did not answer (after the retries the resilience handler allows for requests safe to repeat).
+        Console.Error.WriteLine($"The hub could not be reached: {unreachable.Message}");
+        return 3;
+    }
 }
 
 static int Verify(string secret, string id, string timestamp, string signature, string body)
