@@ -174,14 +174,15 @@ public sealed class EventCrashTests
     }
 
     /// <summary>
-    /// The experiment: three kills, each once the client has a random share of the events accepted (10–25 %, 40–55 %,
-    /// 70–85 %), so that each lands while events are being sent and, the hub delivering as it accepts, while deliveries
-    /// are in flight. Each restart reuses the port and the database file.
+    /// The experiment: three kills, each once the client has a random share of the events accepted (5–15 %, 25–35 %,
+    /// 45–55 %), so that each lands while events are being sent and, the hub delivering as it accepts, while deliveries
+    /// are in flight; the last comes mid-way, so that the lease of an attempt it cut runs out while the client still sends.
+    /// Each restart reuses the port and the database file.
     /// </summary>
     private static async Task<List<EventKill>> KillThreeTimesAsync(
         HubProcess hub, EventDriver driver, SandboxProcess sandbox, Task sending, Random random, Stopwatch clock, CancellationToken cancellationToken)
     {
-        (int From, int To)[] shares = [(10, 25), (40, 55), (70, 85)];
+        (int From, int To)[] shares = [(5, 15), (25, 35), (45, 55)];
         var kills = new List<EventKill>();
         foreach (var (from, to) in shares)
         {
