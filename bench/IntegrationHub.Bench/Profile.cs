@@ -55,9 +55,9 @@ internal sealed record Profile(
         IntakeTenants: 20,
         IntakeConnections: 16,
         EventTenants: 20,
-        EventsPerRound: 4_000,
+        EventsPerRound: 3_000,
         EventWarmupRounds: 2,
-        EventMaxWarmupRounds: 5);
+        EventMaxWarmupRounds: 4);
 
     public static Profile QuickRun { get; } = Full with
     {
