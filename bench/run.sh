@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The benchmarks of the hub, in one command: bench/run.sh [--quick] [--out FILE]
+# The benchmarks of the hub, in one command: bench/run.sh [--quick] [--only P9,P10] [--out FILE]
 #   - installs wrk from Debian's packages when it is missing (as root, or through sudo),
 #   - builds the hub (through the benchmark host, which adds the /_bench baselines), the sandbox and the driver in Release,
-#   - runs P1–P7: the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
+#   - runs P1–P10 (--only P9,P10: just those goals): the hub and the standalone sandbox on loopback, the hub pinned to core 0 and the load
 #     (wrk, the sandbox, this driver and P7's webhook receiver inside it) to core 1, warm-up, alternating rounds,
 #     progress on the way,
 #   - prints the table and writes bench/results/latest.md (--quick: bench/results/raw/quick.md).

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Validation;
@@ -19,17 +20,23 @@ namespace IntegrationHub.Bench.Host;
 /// <summary>
 /// <c>/_bench</c>: the baselines the benchmarks (bench/) compare the hub with, in the same process, behind the same
 /// authentication: a token endpoint that does nothing else, a signup that is one raw SQLite insert (into a table of
-/// its own, <c>BenchSignups</c>, created on first use), and the admin installation query as hand-written SQL. Only the
+/// its own, <c>BenchSignups</c>, created on first use), an event intake that is one raw insert of the payload (table
+/// <c>BenchEvents</c>, likewise), and the admin installation query as hand-written SQL. Only the
 /// benchmark host maps them; it refuses to start in Production; they are left out of the OpenAPI document.
 /// </summary>
 public static class BenchEndpoints
 {
     private const string CreateTable =
-        "CREATE TABLE IF NOT EXISTS BenchSignups (TenantId TEXT NOT NULL PRIMARY KEY, Name TEXT NOT NULL, CreatedAt INTEGER NOT NULL);";
+        "CREATE TABLE IF NOT EXISTS BenchSignups (TenantId TEXT NOT NULL PRIMARY KEY, Name TEXT NOT NULL, CreatedAt INTEGER NOT NULL); " +
+        "CREATE TABLE IF NOT EXISTS BenchEvents (Id INTEGER PRIMARY KEY, TenantId TEXT NOT NULL, IdempotencyKey TEXT NULL, Name TEXT NOT NULL, " +
+        "Data TEXT NOT NULL, AcceptedAt INTEGER NOT NULL, UNIQUE (TenantId, IdempotencyKey));";
 
     // The pragma the hub's own connections get (SqlitePragmaInterceptor), so both sides sync alike.
     private const string Insert =
         "PRAGMA synchronous = NORMAL; INSERT INTO BenchSignups (TenantId, Name, CreatedAt) VALUES ($tenantId, $name, $createdAt);";
+
+    private const string InsertEvent =
+        "PRAGMA synchronous = NORMAL; INSERT INTO BenchEvents (TenantId, IdempotencyKey, Name, Data, AcceptedAt) VALUES ($tenantId, $key, $name, $data, $acceptedAt) RETURNING Id;";
 
     // As long as an Alloy modal token, so both sides serialize and send the same amount.
     private static readonly ModalTokenResponse BareToken = new(
@@ -59,6 +66,10 @@ public static class BenchEndpoints
         group.MapPost("/tenants/{tenantId}/bare-token", IssueBareToken).RequireAuthorization(Policies.TenantUse);
         group.MapPost("/signups", (SignUpBody body, HttpContext http, CancellationToken ct) => RawSignUpAsync(body, database, http, ct))
             .RequireAuthorization(Policies.Service);
+        group.MapPost("/tenants/{tenantId}/events", (
+                string tenantId, EventBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, HttpContext http, CancellationToken ct) =>
+                RawAcceptEventAsync(tenantId, body, idempotencyKey, database, http, ct))
+            .RequireAuthorization(Policies.Service);
         group.MapGet("/installations", (
                 [FromQuery] string? tenantId, [FromQuery] string? integrationId, [FromQuery] bool? enabled, [FromQuery] string? cursor, [FromQuery] int? limit,
                 IOptionsMonitor<HubAlloyOptions> alloy, HttpContext http, CancellationToken ct) =>
@@ -68,6 +79,11 @@ public static class BenchEndpoints
     }
 
     public sealed record SignUpBody(string? TenantId, string? Name);
+
+    public sealed record EventBody(string? Event, JsonElement? Data);
+
+    /// <summary>What the raw event intake answers: the stored row's id and what was stored.</summary>
+    public sealed record BenchEventAnswer(long Id, string TenantId, string Event, string? IdempotencyKey);
 
     public sealed record InstallationFilter(string? TenantId, string? IntegrationId, bool? Enabled, string? Cursor, int? Limit);
 
@@ -103,6 +119,39 @@ public static class BenchEndpoints
         }
 
         return TypedResults.Accepted((string?)null, body);
+    }
+
+    /// <summary>
+    /// The event intake's payload stored as one raw insert (the same compact JSON the hub stores), behind the same
+    /// service-key authentication: no tenant lookup, no idempotency read, no catalog check, no job.
+    /// </summary>
+    private static async Task<Results<Accepted<BenchEventAnswer>, ProblemHttpResult>> RawAcceptEventAsync(
+        string tenantId, EventBody body, string? idempotencyKey, BenchDatabase database, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!TenantId.IsValid(tenantId) || string.IsNullOrWhiteSpace(body.Event) || body.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            return Invalid("tenantId must be a valid tenant id, event a name and data a JSON object.").ToProblem(http);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = InsertEvent;
+        command.Parameters.AddWithValue("$tenantId", tenantId);
+        command.Parameters.AddWithValue("$key", (object?)idempotencyKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$name", body.Event);
+        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(data));
+        command.Parameters.AddWithValue("$acceptedAt", DateTimeOffset.UtcNow.UtcTicks);
+        long id;
+        try
+        {
+            id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            return new Error("conflict", $"Bench event {idempotencyKey} of {tenantId} exists.", ErrorType.Conflict).ToProblem(http);
+        }
+
+        return TypedResults.Accepted((string?)null, new BenchEventAnswer(id, tenantId, body.Event, idempotencyKey));
     }
 
     /// <summary>The SQL that <c>GET /api/admin/installations</c> runs, written by hand.</summary>

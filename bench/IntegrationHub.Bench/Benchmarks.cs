@@ -9,8 +9,8 @@ using static IntegrationHub.Bench.Report;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>P1–P7, the goals of the README's Performance section; each records its goal and a section for the results file.</summary>
-internal sealed class Benchmarks(Layout layout, Profile profile, Report report, Credentials credentials, int serverCpu, int loadCpu)
+/// <summary>P1–P10, the goals of the README's Performance section; each records its goal and a section for the results file.</summary>
+internal sealed partial class Benchmarks(Layout layout, Profile profile, Report report, Credentials credentials, int serverCpu, int loadCpu)
 {
     private static readonly string[] WebhookEventTypes = ["tenant.provisioned"];
 

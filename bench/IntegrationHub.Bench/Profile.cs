@@ -22,7 +22,13 @@ internal sealed record Profile(
     int QueryConnections,
     int WebhookMessages,
     int WebhookWarmupRounds,
-    int WebhookMaxWarmupRounds)
+    int WebhookMaxWarmupRounds,
+    int IntakeTenants,
+    int IntakeConnections,
+    int EventTenants,
+    int EventsPerRound,
+    int EventWarmupRounds,
+    int EventMaxWarmupRounds)
 {
     public static Profile Full { get; } = new(
         Quick: false,
@@ -45,7 +51,13 @@ internal sealed record Profile(
         QueryConnections: 8,
         WebhookMessages: 5_000,
         WebhookWarmupRounds: 4,
-        WebhookMaxWarmupRounds: 12);
+        WebhookMaxWarmupRounds: 12,
+        IntakeTenants: 20,
+        IntakeConnections: 16,
+        EventTenants: 20,
+        EventsPerRound: 3_000,
+        EventWarmupRounds: 2,
+        EventMaxWarmupRounds: 4);
 
     public static Profile QuickRun { get; } = Full with
     {
@@ -61,5 +73,8 @@ internal sealed record Profile(
         WebhookMessages = 400,
         WebhookWarmupRounds = 1,
         WebhookMaxWarmupRounds = 2,
+        EventsPerRound = 1_000,
+        EventWarmupRounds = 1,
+        EventMaxWarmupRounds = 1,
     };
 }

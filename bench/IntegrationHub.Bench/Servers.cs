@@ -76,6 +76,27 @@ internal sealed class Sandbox : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Holds the next <paramref name="times"/> calls of <paramref name="method"/> <paramref name="path"/> at the sandbox's gate until <see cref="OpenGateAsync"/>.</summary>
+    public async Task CloseGateAsync(string method, string path, int times)
+    {
+        using var response = await Control.PutAsJsonAsync("gate", new { method, path, times });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Calls waiting at the gate now.</summary>
+    public async Task<int> HeldAtGateAsync() =>
+        (await Control.GetFromJsonAsync<JsonElement>("gate")).GetProperty("held").GetInt32();
+
+    public async Task OpenGateAsync()
+    {
+        using var response = await Control.DeleteAsync("gate");
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Custom events (E2) the sandbox has accepted since its last reset.</summary>
+    public async Task<long> ReceivedEventsAsync() =>
+        (await Control.GetFromJsonAsync<JsonElement>("stats")).GetProperty("receivedEvents").GetProperty("total").GetInt64();
+
     public async Task ResetAsync()
     {
         using var response = await Control.PostAsync("reset", null);
@@ -124,13 +145,14 @@ internal sealed class Hub : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <param name="keepDatabase">Start on the database an earlier hub of the same name left (else a fresh one).</param>
     public static async Task<Hub> StartAsync(Layout layout, string name, int cpu, Sandbox sandbox, Credentials credentials, string role, int workers,
-        IReadOnlyDictionary<string, string>? extraSettings = null)
+        IReadOnlyDictionary<string, string>? extraSettings = null, bool keepDatabase = false)
     {
         var port = ManagedProcess.FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
         var database = Path.Combine(layout.RunFolder, name + ".db");
-        foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+        foreach (var file in keepDatabase ? [] : new[] { database, database + "-wal", database + "-shm" })
         {
             File.Delete(file);
         }

@@ -1,6 +1,7 @@
 -- Replays the requests listed in $BENCH_REQUESTS round-robin, one line per request:
 --   METHOD <tab> PATH <tab> HEADER: VALUE[|HEADER: VALUE...] <tab> BODY
--- "{n}" in a body becomes a value unique to this run ($BENCH_PREFIX), thread and request (signups).
+-- "{n}" in a body or a header value becomes a value unique to this run ($BENCH_PREFIX), thread and request (signups,
+-- events with their Idempotency-Key): the same value in both within one request.
 -- done() prints one line "WRKJSON {...}" with counts and latency percentiles in microseconds.
 local requests = {}
 local index = 0
@@ -19,12 +20,16 @@ function init(args)
     local method, path, headerText, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     if method then
       local headers = {}
+      local unique_headers = false
       for pair in headerText:gmatch("[^|]+") do
         local name, value = pair:match("^([^:]+):%s*(.*)$")
-        if name then headers[name] = value end
+        if name then
+          headers[name] = value
+          if value:find("{n}", 1, true) then unique_headers = true end
+        end
       end
-      local entry = { method = method, path = path, headers = headers, body = body }
-      if not body:find("{n}", 1, true) then
+      local entry = { method = method, path = path, headers = headers, body = body, unique_headers = unique_headers }
+      if not body:find("{n}", 1, true) and not unique_headers then
         entry.formatted = wrk.format(method, path, headers, body ~= "" and body or nil)
       end
       table.insert(requests, entry)
@@ -41,7 +46,14 @@ function request()
   counter = counter + 1
   local unique = prefix .. "-" .. thread_id .. "-" .. counter
   local body = r.body:gsub("{n}", unique)
-  return wrk.format(r.method, r.path, r.headers, body)
+  local headers = r.headers
+  if r.unique_headers then
+    headers = {}
+    for name, value in pairs(r.headers) do
+      headers[name] = value:gsub("{n}", unique)
+    end
+  end
+  return wrk.format(r.method, r.path, headers, body)
 end
 
 function done(summary, latency, requests)

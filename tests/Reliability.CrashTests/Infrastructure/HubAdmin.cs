@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace IntegrationHub.Reliability.CrashTests.Infrastructure;
 
 /// <summary>
-/// The hub's admin view of its tenants (<c>GET /api/admin/tenants</c>, cursor-paged) and of its webhook endpoints
-/// (<c>/api/admin/webhook-endpoints</c>).
+/// The hub's admin view of its tenants (<c>GET /api/admin/tenants</c>, cursor-paged), of its webhook endpoints
+/// (<c>/api/admin/webhook-endpoints</c>) and of its tenant events (<c>GET /api/admin/events</c>).
 /// </summary>
 public static class HubAdmin
 {
@@ -47,6 +47,25 @@ public static class HubAdmin
         return deliveries;
     }
 
+    /// <summary>Every tenant event (<c>GET /api/admin/events</c>), in <paramref name="status"/> when given, following <c>nextCursor</c> to the end.</summary>
+    public static async Task<IReadOnlyList<EventSnapshot>> EventsAsync(this HttpClient admin, string? status, CancellationToken cancellationToken)
+    {
+        var events = new List<EventSnapshot>();
+        string? cursor = null;
+        do
+        {
+            var query = $"/api/admin/events?limit={PageSize}"
+                + (status is null ? string.Empty : $"&status={status}")
+                + (cursor is null ? string.Empty : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var page = await admin.GetFromJsonAsync<JsonElement>(query, cancellationToken);
+            events.AddRange(page.GetProperty("items").EnumerateArray().Select(EventSnapshot.From));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        return events;
+    }
+
     public static async Task<IReadOnlyList<TenantSnapshot>> TenantsAsync(this HttpClient admin, CancellationToken cancellationToken)
     {
         var tenants = new List<TenantSnapshot>();
@@ -85,6 +104,21 @@ public sealed record TenantSnapshot(
             alloy.GetProperty("lastError").GetString(),
             alloy.GetProperty("nextAttemptAt").ValueKind == JsonValueKind.Null ? null : alloy.GetProperty("nextAttemptAt").GetDateTimeOffset());
     }
+}
+
+/// <summary>A tenant event as the admin listing shows it.</summary>
+public sealed record EventSnapshot(
+    string EventId, string TenantId, string Event, string Status, int Attempts, DateTimeOffset AcceptedAt, DateTimeOffset? DeliveredAt, string? LastError)
+{
+    public static EventSnapshot From(JsonElement e) => new(
+        e.GetProperty("eventId").GetString()!,
+        e.GetProperty("tenantId").GetString()!,
+        e.GetProperty("event").GetString()!,
+        e.GetProperty("status").GetString()!,
+        e.GetProperty("attempts").GetInt32(),
+        e.GetProperty("acceptedAt").GetDateTimeOffset(),
+        e.TryGetProperty("deliveredAt", out var delivered) && delivered.ValueKind == JsonValueKind.String ? delivered.GetDateTimeOffset() : null,
+        e.TryGetProperty("lastError", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString() : null);
 }
 
 public sealed record DeliverySnapshot(long Id, string MessageId, string Type, string Status, int Attempts)

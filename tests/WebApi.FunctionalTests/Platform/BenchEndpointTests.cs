@@ -104,6 +104,49 @@ public sealed class BenchEndpointTests(BenchHub bench, HubFactory defaultHub) : 
     }
 
     [Fact]
+    public async Task RawEventIntake_ShouldInsertThePayloadOncePerKeyAndRefuseBadInputAndOtherCallersLikeTheIntake()
+    {
+        // Arrange
+        var service = Hub.CreateClient(HubFactory.ServiceKey);
+        var tenantId = HubApi.NewTenantId("rawevt");
+        var body = new { @event = "ticket.created", data = new { ticketId = "T-1", subject = "Raw", priority = "high" } };
+        async Task<HttpResponseMessage> SendAsync(HttpClient client, object payload, string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/_bench/tenants/{tenantId}/events") { Content = JsonContent.Create(payload) };
+            if (key is not null)
+            {
+                request.Headers.Add("Idempotency-Key", key);
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        // Act
+        using var first = await SendAsync(service, body, "key-1");
+        using var again = await SendAsync(service, body, "key-1");
+        using var other = await SendAsync(service, body, "key-2");
+        using var notAnObject = await SendAsync(service, new { @event = "ticket.created", data = "text" }, "key-3");
+        using var noEvent = await SendAsync(service, new { data = new { } }, "key-4");
+        using var malformed = await service.PostAsync($"/_bench/tenants/{tenantId}/events", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        using var admin = await SendAsync(Hub.CreateClient(HubFactory.AdminKey), body, "key-5");
+        using var anonymous = await SendAsync(Hub.CreateClient(), body, "key-6");
+
+        // Assert
+        first.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var stored = await first.Content.ReadFromJsonAsync<JsonElement>();
+        stored.GetProperty("tenantId").GetString().ShouldBe(tenantId);
+        stored.GetProperty("idempotencyKey").GetString().ShouldBe("key-1");
+        other.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64().ShouldBeGreaterThan(stored.GetProperty("id").GetInt64());
+        await again.ReadProblemAsync(HttpStatusCode.Conflict);
+        await notAnObject.ReadProblemAsync(HttpStatusCode.BadRequest);
+        await noEvent.ReadProblemAsync(HttpStatusCode.BadRequest);
+        await malformed.ReadProblemAsync(HttpStatusCode.BadRequest);
+        await admin.ReadProblemAsync(HttpStatusCode.Forbidden);
+        await anonymous.ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task RawInstallations_ShouldAnswerByteForByteWhatTheAdminQueryAnswers()
     {
         // Arrange: two tenants with installations recorded through the real refresh.
