@@ -47,34 +47,36 @@ public sealed class EventIntake(
             return TenantEventErrors.DataTooLarge(bytes, limit);
         }
 
-        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
-        if (tenant is null)
-        {
-            return TenantErrors.NotFound(tenantId.Value);
-        }
-
-        if (tenant.IsDeleted)
-        {
-            return AlloyAccountErrors.Offboarded(tenantId);
-        }
-
+        // The hot path (a provisioned tenant this process remembers) reads nothing before the insert: an offboarded
+        // tenant's account leaves the cache when offboarding saves, and a repeated key is caught by the unique index.
         var hash = Hash(name, json);
-        if (idempotencyKey is not null && await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } earlier)
+        var environment = alloyOptions.CurrentValue.Environment;
+        ProvisioningState state;
+        if (accounts.TryGet(tenantId, environment, out _))
         {
-            return Repeat(earlier, hash, idempotencyKey);
+            state = ProvisioningState.Provisioned;
+        }
+        else
+        {
+            var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, cancellationToken);
+            if (tenant is null)
+            {
+                return TenantErrors.NotFound(tenantId.Value);
+            }
+
+            state = tenant.IsDeleted ? ProvisioningState.Deprovisioned : await AccountStateAsync(tenantId, environment, cancellationToken);
         }
 
-        var environment = alloyOptions.CurrentValue.Environment;
+        if (state is ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned)
+        {
+            return await RepeatOrAsync(tenantId, idempotencyKey, hash, AlloyAccountErrors.Offboarded(tenantId), cancellationToken);
+        }
+
         var (check, known) = await catalog.CheckAsync(alloy, environment, name, cancellationToken);
         if (check == EventNameCheck.Unknown)
         {
-            return TenantEventErrors.UnknownEvent(name, known.Order(StringComparer.Ordinal).ToList());
-        }
-
-        var state = await AccountStateAsync(tenantId, environment, cancellationToken);
-        if (state is ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned)
-        {
-            return AlloyAccountErrors.Offboarded(tenantId);
+            return await RepeatOrAsync(
+                tenantId, idempotencyKey, hash, TenantEventErrors.UnknownEvent(name, known.Order(StringComparer.Ordinal).ToList()), cancellationToken);
         }
 
         var held = state != ProvisioningState.Provisioned;
@@ -113,6 +115,13 @@ public sealed class EventIntake(
         return Convert.ToHexStringLower(bytes);
     }
 
+    /// <summary>A request that would be refused now answers as before if its key was already accepted (same key, same answer).</summary>
+    private async Task<Result<AcceptedEvent>> RepeatOrAsync(
+        TenantId tenantId, string? idempotencyKey, string hash, Error refusal, CancellationToken cancellationToken) =>
+        idempotencyKey is not null && await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } earlier
+            ? Repeat(earlier, hash, idempotencyKey)
+            : refusal;
+
     private static Result<AcceptedEvent> Repeat(TenantEvent earlier, string hash, string idempotencyKey) =>
         string.Equals(earlier.RequestHash, hash, StringComparison.Ordinal)
             ? new AcceptedEvent(TenantEventResponse.From(earlier), Created: false)
@@ -129,13 +138,16 @@ public sealed class EventIntake(
             return ProvisioningState.Provisioned;
         }
 
-        var state = await db.AlloyAccounts.AsNoTracking()
-            .Where(a => a.TenantId == tenantId && a.Environment == environment)
-            .Select(a => (ProvisioningState?)a.State)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (state is { } known)
+        var account = await db.AlloyAccounts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Environment == environment, cancellationToken);
+        if (account is not null)
         {
-            return known;
+            if (account.State == ProvisioningState.Provisioned)
+            {
+                accounts.Remember(account);
+            }
+
+            return account.State;
         }
 
         var created = await environmentAccounts.EnsureAsync(tenantId, environment, alloyOptions.CurrentValue.UsernamePrefix, cancellationToken);
