@@ -239,6 +239,66 @@ public static class HubScenarios
         lines.Skip(1).ShouldAllBe(l => l.StartsWith(tenantId + ",", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Tenant events: sent (one Idempotency-Key repeated answers the same event), delivered to the tenant's Alloy user,
+    /// listed newest first; one refused by Alloy fails and is delivered when an admin replays it.
+    /// </summary>
+    public static async Task TenantEventsAsync(IHubUnderTest hub, CancellationToken cancellationToken)
+    {
+        var tenantId = NewTenantId("events");
+        using var service = hub.CreateServiceClient();
+        using var admin = hub.CreateAdminClient();
+        using (var signup = await SignUpAsync(service, tenantId, "Events Ltd", cancellationToken))
+        {
+            signup.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        var userId = UserIdOf(await WaitForStateAsync(service, tenantId, "Provisioned", cancellationToken));
+
+        // Three events; the second is sent twice with one key and answered with the same event.
+        var key = "scenario-" + Guid.NewGuid().ToString("N");
+        var first = await SendEventAsync(service, tenantId, "ticket.created", new { ticketId = "TCK-S1", subject = "Help", priority = "low" }, null, HttpStatusCode.Accepted, cancellationToken);
+        var second = await SendEventAsync(service, tenantId, "invoice.paid", new { invoiceId = "INV-S2", amount = 10, currency = "EUR" }, key, HttpStatusCode.Accepted, cancellationToken);
+        var repeated = await SendEventAsync(service, tenantId, "invoice.paid", new { invoiceId = "INV-S2", amount = 10, currency = "EUR" }, key, HttpStatusCode.OK, cancellationToken);
+        var third = await SendEventAsync(service, tenantId, "customer.signed_up", new { customerId = "cus_s3" }, null, HttpStatusCode.Accepted, cancellationToken);
+        repeated.ShouldBe(second);
+
+        // Delivered to the tenant's Alloy user, once each, and listed newest first.
+        var delivered = await Poll.UntilAsync(
+            ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/events?status=Delivered", ct),
+            page => page.GetProperty("items").GetArrayLength() == 3,
+            $"the events of {tenantId} to be delivered",
+            ProvisioningTimeout,
+            cancellationToken: cancellationToken);
+        delivered.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()).ShouldBe([third, second, first]);
+        var received = await ReceivedEventsAsync(hub, userId, cancellationToken);
+        received.Select(e => e.GetProperty("event").GetString()).ShouldBe(["ticket.created", "invoice.paid", "customer.signed_up"], ignoreOrder: true);
+
+        // Alloy refuses the next one: Failed at once; an admin replays it once Alloy takes it again.
+        await hub.Sandbox.SetFaultsAsync(new { scripted = new[] { new { method = "POST", path = "/run/event", status = 400, times = 1 } } }, cancellationToken);
+        string refused;
+        try
+        {
+            refused = await SendEventAsync(service, tenantId, "ticket.created", new { ticketId = "TCK-S4", subject = "Refused", priority = "high" }, null, HttpStatusCode.Accepted, cancellationToken);
+            await WaitForEventAsync(service, tenantId, refused, "Failed", cancellationToken);
+        }
+        finally
+        {
+            await hub.Sandbox.ClearFaultsAsync(cancellationToken);
+        }
+
+        using (var replay = await admin.PostAsync($"/api/admin/events/{refused}/replay", null, cancellationToken))
+        {
+            replay.StatusCode.ShouldBe(HttpStatusCode.Accepted, await replay.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        var replayed = await WaitForEventAsync(service, tenantId, refused, "Delivered", cancellationToken);
+        replayed.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("outcome").GetString()).ShouldBe(["failed", "delivered"]);
+        (await ReceivedEventsAsync(hub, userId, cancellationToken)).Count.ShouldBe(4);
+        var failedNow = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/events?tenantId={tenantId}&status=Failed", cancellationToken);
+        failedNow.GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
     public static string NewTenantId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
     public static Task<HttpResponseMessage> SignUpAsync(HttpClient service, string tenantId, string name, CancellationToken cancellationToken) =>
@@ -263,4 +323,37 @@ public static class HubScenarios
     public static string StateOf(JsonElement tenant) => tenant.GetProperty("alloy").GetProperty("state").GetString()!;
 
     public static string UserIdOf(JsonElement tenant) => tenant.GetProperty("alloy").GetProperty("userId").GetString()!;
+
+    private static async Task<string> SendEventAsync(
+        HttpClient service, string tenantId, string eventName, object data, string? idempotencyKey, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenantId}/events")
+        {
+            Content = JsonContent.Create(new { @event = eventName, data }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await service.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        response.StatusCode.ShouldBe(expected, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("eventId").GetString()!;
+    }
+
+    private static Task<JsonElement> WaitForEventAsync(HttpClient client, string tenantId, string eventId, string status, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(
+            ct => client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/events/{eventId}", ct),
+            e => e.GetProperty("status").GetString() == status,
+            $"event {eventId} to be {status}",
+            ProvisioningTimeout,
+            cancellationToken: cancellationToken);
+
+    /// <summary>What the sandbox received through E2 for <paramref name="userId"/> (its <c>/_sandbox/events</c>).</summary>
+    private static async Task<IReadOnlyList<JsonElement>> ReceivedEventsAsync(IHubUnderTest hub, string userId, CancellationToken cancellationToken)
+    {
+        using var sandbox = hub.Sandbox;
+        return (await sandbox.ReceivedEventsAsync(userId, cancellationToken: cancellationToken)).Events;
+    }
 }

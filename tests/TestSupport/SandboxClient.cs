@@ -173,6 +173,19 @@ public sealed class SandboxClient(HttpClient http, string root = "") : IDisposab
             .ToList();
     }
 
+    /// <summary>
+    /// <c>GET /_sandbox/events</c>: the custom events E2 accepted for <paramref name="userId"/> (every environment), oldest
+    /// first, and how many matched in all (<c>matched</c>; at most <paramref name="limit"/> are returned).
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonElement> Events, long Matched)> ReceivedEventsAsync(
+        string userId, int limit = 100_000, CancellationToken cancellationToken = default)
+    {
+        var query = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"_sandbox/events?userId={Uri.EscapeDataString(userId)}&limit={limit}");
+        using var response = await Http.GetAsync(Resolve(query), Token(cancellationToken));
+        var body = await JsonOrThrowAsync(response, "GET /_sandbox/events", cancellationToken);
+        return ([.. body.GetProperty("data").EnumerateArray()], body.GetProperty("matched").GetInt64());
+    }
+
     /// <summary><c>PUT /_sandbox/faults</c>, the answer as it is (for the tests of invalid settings).</summary>
     public async Task<HttpResponseMessage> PutFaultsAsync(object faults, CancellationToken cancellationToken = default) =>
         await Http.PutAsync(Resolve("_sandbox/faults"), JsonContent.Create(faults), Token(cancellationToken));

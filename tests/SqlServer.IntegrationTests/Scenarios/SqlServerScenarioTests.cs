@@ -35,4 +35,8 @@ public sealed class SqlServerScenarioTests(SqlServerFixture sql) : IAsyncLifetim
     [Fact(Skip = DockerEngine.Unavailable, SkipUnless = nameof(DockerEngine.IsAvailable), SkipType = typeof(DockerEngine))]
     public Task AdminQueries_WhenPagedFilteredAndExported_ShouldReturnEveryMatchOnce() =>
         HubScenarios.AdminQueriesAsync(sql.Hub, TestContext.Current.CancellationToken);
+
+    [Fact(Skip = DockerEngine.Unavailable, SkipUnless = nameof(DockerEngine.IsAvailable), SkipType = typeof(DockerEngine))]
+    public Task TenantEvents_WhenSentRepeatedAndRefused_ShouldDeliverEachOnceAndDeliverTheRefusedOneOnReplay() =>
+        HubScenarios.TenantEventsAsync(sql.Hub, TestContext.Current.CancellationToken);
 }

@@ -31,6 +31,10 @@ public sealed class SqliteScenarioTests(HubFactory hub)
     public Task AdminQueries_WhenPagedFilteredAndExported_ShouldReturnEveryMatchOnce() =>
         HubScenarios.AdminQueriesAsync(Hub, TestContext.Current.CancellationToken);
 
+    [Fact]
+    public Task TenantEvents_WhenSentRepeatedAndRefused_ShouldDeliverEachOnceAndDeliverTheRefusedOneOnReplay() =>
+        HubScenarios.TenantEventsAsync(Hub, TestContext.Current.CancellationToken);
+
     /// <summary>The functional suite's shared hub, as the scenarios see a hub.</summary>
     private sealed class FunctionalHub(HubFactory factory) : IHubUnderTest
     {

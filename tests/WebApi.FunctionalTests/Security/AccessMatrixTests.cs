@@ -53,6 +53,12 @@ public sealed class AccessMatrixTests(HubFactory hub)
         new("GET", "/api/admin/webhook-endpoints/ep_000000000000000000000000/deliveries", Callers.Admin),
         new("POST", "/api/admin/webhook-endpoints/ep_000000000000000000000000/replay?since=2026-01-01T00:00:00Z", Callers.Admin),
         new("POST", "/api/admin/webhook-messages/msg_000000000000000000000000/replay", Callers.Admin),
+        new("POST", "/api/tenants/{t}/events", Callers.Service),
+        new("POST", "/api/events", Callers.Service),
+        new("GET", "/api/tenants/{t}/events", Callers.Service | Callers.Admin),
+        new("GET", "/api/tenants/{t}/events/evt_000000000000000000000000", Callers.Service | Callers.Admin),
+        new("GET", "/api/admin/events", Callers.Admin),
+        new("POST", "/api/admin/events/evt_000000000000000000000000/replay", Callers.Admin),
     ];
 
     public static readonly string[] Credentials =

@@ -14,6 +14,9 @@ public sealed class TenantRouteMatrixTests(HubFactory hub)
         { "GET", "/api/tenants/{0}/integrations" },
         { "POST", "/api/tenants/{0}/installations/refresh" },
         { "GET", "/api/tenants/{0}/installations" },
+        { "POST", "/api/tenants/{0}/events" },
+        { "GET", "/api/tenants/{0}/events" },
+        { "GET", "/api/tenants/{0}/events/evt_000000000000000000000000" },
     };
 
     [Theory]

@@ -20,7 +20,7 @@ internal sealed class AcceptTenantEventCommandValidator : AbstractValidator<Acce
         RuleFor(c => c.TenantId).ValidTenantId();
         RuleFor(c => c.Event).ValidEventName();
         RuleFor(c => c.Data).ValidEventData();
-        RuleFor(c => c.IdempotencyKey).ValidIdempotencyKey().OverridePropertyName("Idempotency-Key");
+        RuleFor(c => c.IdempotencyKey).ValidIdempotencyKey();
     }
 }
 

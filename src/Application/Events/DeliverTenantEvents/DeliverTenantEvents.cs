@@ -326,6 +326,7 @@ internal sealed partial class DeliverTenantEventsCommandHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} is provisioned: {Count} held event(s) released")]
     private static partial void LogReleased(ILogger logger, string tenantId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Event}) of tenant {TenantId} failed after {Attempts} attempt(s): {Reason}")]
-    private static partial void LogFailed(ILogger logger, string eventId, string tenantId, string @event, int attempts, string? reason);
+    // Not {EventId}: the logging pipeline's own EventId (the log message's id) would replace it.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {TenantEventId} ({EventName}) of tenant {TenantId} failed after {Attempts} attempt(s): {Reason}")]
+    private static partial void LogFailed(ILogger logger, string tenantEventId, string tenantId, string eventName, int attempts, string? reason);
 }
