@@ -119,12 +119,35 @@ public sealed class StatementCaptureTests
     }
 
     [Fact]
+    public void SchemaModel_WhenBuiltByDacFxFromTheMigrations_ShouldValidateAndEqualTheModelDdl()
+    {
+        // Arrange: the schema as the migrations leave it, and as the EF model describes it.
+        using var migrated = ModelDdl.Build(ModelDdl.MigrationStatements());
+        using var modelled = ModelDdl.Build(ModelDdl.Statements());
+
+        // Act
+        var errors = migrated.Validate().Where(m => m.MessageType == Microsoft.SqlServer.Dac.DacMessageType.Error).Select(m => $"{m.Prefix}{m.Number}: {m.Message}").ToList();
+        var fromMigrations = Objects(migrated);
+        var fromModel = Objects(modelled);
+
+        // Assert: the same tables (columns, types, nullability, keys), indexes (filters included) and foreign keys.
+        errors.ShouldBeEmpty(string.Join('\n', errors));
+        fromMigrations.Count.ShouldBeGreaterThan(30);
+        fromMigrations.Keys.Order(StringComparer.Ordinal).ShouldBe(fromModel.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, script) in fromMigrations)
+        {
+            script.ShouldBe(fromModel[name], $"{name} differs between the migrations and the model");
+        }
+    }
+
+    [Fact]
     public async Task EveryCapturedDmlStatement_WhenBoundByDacFxToTheSchema_ShouldResolveEveryTableAndColumn()
     {
-        // Arrange: each statement becomes a stored procedure in the schema's model; DacFx then resolves its names.
+        // Arrange: each statement becomes a stored procedure in the schema's model (as the migrations create it);
+        // DacFx then resolves its names.
         var run = await CaptureRun.GetAsync();
         var dml = run.Log.Statements.Where(s => StatementParser.IsDml(StatementParser.Parse(s.Text, out _))).OrderBy(s => s.Text, StringComparer.Ordinal).ToList();
-        using var model = ModelDdl.Build(ModelDdl.Statements());
+        using var model = ModelDdl.Build(ModelDdl.MigrationStatements());
         var procedures = dml.Select((s, i) => (Name: $"Captured{i:D4}", Statement: s)).ToList();
         foreach (var (name, statement) in procedures)
         {
@@ -142,6 +165,40 @@ public sealed class StatementCaptureTests
         dml.Count.ShouldBeGreaterThanOrEqualTo(MinimumDistinctStatements / 2);
         errors.ShouldBeEmpty(string.Join("\n\n", errors));
     }
+
+    [Fact]
+    public void DacFxBinding_WhenAStatementNamesAColumnTheSchemaLacks_ShouldReportAnUnresolvedReference()
+    {
+        // Arrange: the check above is only worth something if a wrong name fails it.
+        using var model = ModelDdl.Build(ModelDdl.MigrationStatements());
+        var wrong = new Capture.CapturedStatement(
+            "SELECT [t].[TenantId], [t].[NoSuchColumn] FROM [Tenants] AS [t] WHERE [t].[TenantId] = @p0",
+            "a statement with a wrong column",
+            [new Capture.CapturedParameter("@p0", System.Data.DbType.String, "acme")]);
+        model.AddObjects(ModelDdl.AsProcedure("CapturedWrong", wrong));
+
+        // Act
+        var errors = model.Validate().Where(m => m.MessageType == Microsoft.SqlServer.Dac.DacMessageType.Error).Select(m => m.Message).ToList();
+
+        // Assert
+        errors.ShouldHaveSingleItem().ShouldContain("[NoSuchColumn]");
+    }
+
+    private static Dictionary<string, string> Objects(Microsoft.SqlServer.Dac.Model.TSqlModel model) =>
+        new[]
+        {
+            Microsoft.SqlServer.Dac.Model.Table.TypeClass,
+            Microsoft.SqlServer.Dac.Model.Index.TypeClass,
+            Microsoft.SqlServer.Dac.Model.PrimaryKeyConstraint.TypeClass,
+            Microsoft.SqlServer.Dac.Model.ForeignKeyConstraint.TypeClass,
+            Microsoft.SqlServer.Dac.Model.UniqueConstraint.TypeClass,
+            Microsoft.SqlServer.Dac.Model.DefaultConstraint.TypeClass,
+        }
+        .SelectMany(type => model.GetObjects(Microsoft.SqlServer.Dac.Model.DacQueryScopes.UserDefined, type))
+        .ToDictionary(
+            o => $"{o.ObjectType.Name} {o.Name}",
+            o => o.TryGetScript(out var script) ? script : "(defined in its table's script)", // inline keys and constraints
+            StringComparer.Ordinal);
 
     private static IReadOnlyList<string> Errors(string text)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.Dac.Model;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace IntegrationHub.SqlServer.StatementTests.Schema;
 
@@ -25,6 +26,64 @@ public static class ModelDdl
         var model = db.GetService<IDesignTimeModel>().Model;
         var operations = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, model.GetRelationalModel());
         return db.GetService<IMigrationsSqlGenerator>().Generate(operations, model).Select(c => c.CommandText).ToList();
+    }
+
+    /// <summary>
+    /// The schema's DDL as the migrations create it: the plain (not idempotent) script of every migration, generated
+    /// in process as <c>dotnet ef migrations script</c> does, reduced to the objects that remain at its end (a later
+    /// migration's DROP removes what an earlier one created). EF's bookkeeping (the history table and its rows,
+    /// transaction control) is left out. A statement of another kind (ALTER COLUMN, sp_rename, data changes) fails
+    /// with the statement, so that a migration doing more than create and drop extends this method knowingly.
+    /// </summary>
+    public static IReadOnlyList<string> MigrationStatements()
+    {
+        using var db = new SqlServerHubDbContext(new DbContextOptionsBuilder<SqlServerHubDbContext>().UseSqlServer(OfflineConnectionString).Options);
+        var script = db.GetService<IMigrator>().GenerateScript();
+        var kept = new List<(string Table, string? Index, string Text)>();
+        foreach (var batch in System.Text.RegularExpressions.Regex.Split(script, @"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline))
+        {
+            var parsed = StatementParser.Parse(batch, out var errors);
+            if (errors.Count > 0)
+            {
+                throw new InvalidOperationException($"The migration script does not parse: {string.Join("; ", errors)}\n{batch}");
+            }
+
+            foreach (var statement in parsed.Batches.SelectMany(b => b.Statements))
+            {
+                var text = batch.Substring(statement.StartOffset, statement.FragmentLength);
+                switch (statement)
+                {
+                    case CreateTableStatement create:
+                        kept.Add((create.SchemaObjectName.BaseIdentifier.Value, null, text));
+                        break;
+                    case CreateIndexStatement index:
+                        kept.Add((index.OnName.BaseIdentifier.Value, index.Name.Value, text));
+                        break;
+                    case DropIndexStatement drop:
+                        foreach (var clause in drop.DropIndexClauses.OfType<DropIndexClause>())
+                        {
+                            kept.RemoveAll(k => k.Index == clause.Index.Value && k.Table == clause.Object.BaseIdentifier.Value);
+                        }
+
+                        break;
+                    case DropTableStatement drop:
+                        foreach (var name in drop.Objects)
+                        {
+                            kept.RemoveAll(k => k.Table == name.BaseIdentifier.Value);
+                        }
+
+                        break;
+                    case IfStatement when text.Contains("[__EFMigrationsHistory]", StringComparison.Ordinal):
+                    case InsertStatement when text.Contains("[__EFMigrationsHistory]", StringComparison.Ordinal):
+                    case BeginTransactionStatement or CommitTransactionStatement:
+                        break;
+                    default:
+                        throw new NotSupportedException($"{nameof(MigrationStatements)} does not apply {statement.GetType().Name} yet:\n{text}");
+                }
+            }
+        }
+
+        return kept.Select(k => k.Text).ToList();
     }
 
     /// <summary>A DacFx model of the schema; <paramref name="statements"/> are added as they are.</summary>
