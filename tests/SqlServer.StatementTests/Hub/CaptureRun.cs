@@ -64,7 +64,7 @@ public sealed class CaptureRun
             {
                 var source = UseCaseSource(type, variant);
                 await using var scope = hub.BeginFlow(source, empty);
-                outcomes.Add(await CatchAsync(source, async () => await scope.ServiceProvider.GetRequiredService<IMediator>().Send(build(type))));
+                outcomes.Add(await CatchAsync(source, () => DispatchAsync(scope.ServiceProvider.GetRequiredService<IMediator>(), build(type))));
             }
         }
 
@@ -93,6 +93,28 @@ public sealed class CaptureRun
         }
 
         return new CaptureRun(hub, outcomes, model);
+    }
+
+    /// <summary>Sends a request, publishes a notification, or reads a stream to its end, whichever the message is.</summary>
+    private static async Task DispatchAsync(IMediator mediator, object message)
+    {
+        var streaming = message.GetType().GetInterfaces().Any(i => i.IsGenericType
+            && (i.GetGenericTypeDefinition() == typeof(IStreamQuery<>) || i.GetGenericTypeDefinition() == typeof(IStreamCommand<>)
+                || i.GetGenericTypeDefinition() == typeof(IStreamRequest<>)));
+        if (message is INotification)
+        {
+            await mediator.Publish(message); // the object overload: the generated mediator dispatches on the run-time type
+        }
+        else if (streaming)
+        {
+            await foreach (var _ in mediator.CreateStream(message))
+            {
+            }
+        }
+        else
+        {
+            await mediator.Send(message);
+        }
     }
 
     private static async Task<FlowOutcome> CatchAsync(string source, Func<Task> flow)
