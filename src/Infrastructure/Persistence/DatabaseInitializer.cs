@@ -78,6 +78,7 @@ public sealed partial class DatabaseInitializerHostedService(
     DatabaseReadiness readiness,
     IOptions<DatabaseOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<DatabaseInitializerHostedService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -120,14 +121,24 @@ public sealed partial class DatabaseInitializerHostedService(
 
     private async Task RetryAsync(CancellationToken stoppingToken)
     {
-        for (var attempt = 2; ; attempt++)
+        try
         {
-            await Task.Delay(options.Value.StartupRetryInterval, time, stoppingToken);
-            if (await TryInitializeAsync(attempt, stoppingToken))
+            for (var attempt = 2; ; attempt++)
             {
-                LogRecovered(logger, attempt);
-                return;
+                await Task.Delay(options.Value.StartupRetryInterval, time, stoppingToken);
+                if (await TryInitializeAsync(attempt, stoppingToken))
+                {
+                    LogRecovered(logger, attempt);
+                    return;
+                }
             }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database is back but the work itself fails (a migration): as at start, the host stops with an error.
+            readiness.MarkUnavailable($"Database initialization failed ({ex.GetType().Name}); the hub is stopping");
+            LogFailed(logger, ex);
+            lifetime.StopApplication();
         }
     }
 
@@ -165,6 +176,9 @@ public sealed partial class DatabaseInitializerHostedService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database still unavailable (attempt {Attempt}: {ExceptionType})")]
     private static partial void LogStillUnavailable(ILogger logger, int attempt, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Database initialization failed after the database became available; stopping the hub")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized at attempt {Attempt}; the hub is ready")]
     private static partial void LogRecovered(ILogger logger, int attempt);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IntegrationHub.WebApi.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IntegrationHub.WebApi.FunctionalTests.Reliability;
 
@@ -62,6 +64,31 @@ public sealed class DatabaseDownAtStartTests : IDisposable
         await Poll.UntilAsync(
             () => hub.LogSink.Since(0).Any(e => e.StartsWith("Information Database initialized at attempt", StringComparison.Ordinal)),
             "the hub to log that the database was initialized after a retry");
+    }
+
+    [Fact]
+    public async Task Start_WhenTheDatabaseComesBackUnusable_ShouldStopTheHost()
+    {
+        // Arrange: unavailable at start, as above.
+        var blocker = Path.Combine(_folder, "volume");
+        await File.WriteAllTextAsync(blocker, "not a folder", TestContext.Current.CancellationToken);
+        var databasePath = Path.Combine(blocker, "data", "hub.db");
+        await using var hub = new ConfiguredHub(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Hub"] = $"Data Source={databasePath}",
+            ["Alloy:Sandbox"] = "true",
+            ["Database:StartupRetryInterval"] = "00:00:00.200",
+        });
+        var stopping = hub.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        // Act: the folder appears, holding a file that is not a database: retrying cannot fix that.
+        File.Delete(blocker);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        await File.WriteAllTextAsync(databasePath, new string('x', 4096), TestContext.Current.CancellationToken);
+
+        // Assert: the hub stops, as it does when the same failure happens at start, and says why.
+        await Poll.UntilAsync(() => stopping.IsCancellationRequested, "the hub to stop after its database initialization failed");
+        hub.LogSink.Since(0).ShouldContain(e => e.StartsWith("Fatal Database initialization failed after the database became available", StringComparison.Ordinal));
     }
 
     public void Dispose()
