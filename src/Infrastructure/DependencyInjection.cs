@@ -91,6 +91,7 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<HubDbContext>());
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializerHostedService>();
         services.AddHostedService<SqliteStatistics>(); // after the initializer: hosted services start in order
     }

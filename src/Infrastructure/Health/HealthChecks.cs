@@ -6,10 +6,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IntegrationHub.Infrastructure.Health;
 
-public sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
+public sealed class DatabaseHealthCheck(HubDbContext db, DatabaseReadiness readiness) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Reachable is not enough before the start-up work is done (a SQLite file without its tables yet).
+        if (readiness.Reason is { } reason)
+        {
+            return HealthCheckResult.Unhealthy(reason);
+        }
+
         try
         {
             return await db.Database.CanConnectAsync(cancellationToken)

@@ -3,6 +3,7 @@ using IntegrationHub.Application.Events.ReconcileTenantEvents;
 using IntegrationHub.Application.Installations.ReconcileInstallationWebhooks;
 using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
+using IntegrationHub.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,12 +18,17 @@ namespace IntegrationHub.Infrastructure.Jobs;
 /// </summary>
 public sealed class StartupReconciler(
     IServiceScopeFactory scopes,
+    DatabaseReadiness readiness,
     IRecurringJobManager recurring,
     IOptions<HangfireOptions> options,
     ILogger<StartupReconciler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A database unavailable at start is initialized in the background: the jobs and the reconcilers need its
+        // schema (and SQL Server job storage lives in it), so they wait for it.
+        await readiness.WaitAsync(stoppingToken);
+
         // The job storage (SQL Server) may be briefly away at start: keep trying rather than stop the host.
         var delay = TimeSpan.FromSeconds(2);
         while (!TryRegisterRecurringJobs())

@@ -66,10 +66,120 @@ public sealed class DatabaseInitializer(
     }
 }
 
-/// <summary>Initializes the database before any other hosted service (job server, reconciler) starts.</summary>
-public sealed class DatabaseInitializerHostedService(DatabaseInitializer initializer) : IHostedService
+/// <summary>
+/// Initializes the database before any other hosted service (job server, reconciler) starts. When the database (or
+/// the folder of a SQLite file) is unavailable at start, the host does not stop: it starts serving, reports the
+/// reason through <see cref="DatabaseReadiness"/> (<c>/health/ready</c> answers 503), and tries again every
+/// <c>Database:StartupRetryInterval</c> in the background until it succeeds. Any other failure (a migration that
+/// fails on a reachable database, a configuration error) still stops the host: retrying would not fix it.
+/// </summary>
+public sealed partial class DatabaseInitializerHostedService(
+    DatabaseInitializer initializer,
+    DatabaseReadiness readiness,
+    IOptions<DatabaseOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<DatabaseInitializerHostedService> logger) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retries = Task.CompletedTask;
+    private bool _disposed;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await TryInitializeAsync(attempt: 1, cancellationToken))
+        {
+            return;
+        }
+
+        _retries = RetryAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed)
+        {
+            return; // a second stop, after the host disposed its services
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _retries.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the retries end with the host.
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
+    }
+
+    private async Task RetryAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            for (var attempt = 2; ; attempt++)
+            {
+                await Task.Delay(options.Value.StartupRetryInterval, time, stoppingToken);
+                if (await TryInitializeAsync(attempt, stoppingToken))
+                {
+                    LogRecovered(logger, attempt);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database is back but the work itself fails (a migration): as at start, the host stops with an error.
+            readiness.MarkUnavailable($"Database initialization failed ({ex.GetType().Name}); the hub is stopping");
+            LogFailed(logger, ex);
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task<bool> TryInitializeAsync(int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await initializer.InitializeAsync(cancellationToken);
+            readiness.MarkReady();
+            return true;
+        }
+        catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = $"Database unavailable at start ({ex.GetType().Name}); retrying every {options.Value.StartupRetryInterval}";
+            readiness.MarkUnavailable(reason);
+            if (attempt == 1)
+            {
+                LogUnavailable(logger, options.Value.StartupRetryInterval, ex);
+            }
+            else
+            {
+                LogStillUnavailable(logger, attempt, ex.GetType().Name);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The database cannot serve right now, or the SQLite file's folder cannot be created or opened yet.</summary>
+    private static bool IsUnavailable(Exception exception) =>
+        DatabaseFailures.IsUnavailable(exception) || exception is IOException or UnauthorizedAccessException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable at start; the hub serves, reports not ready and tries again every {RetryInterval}")]
+    private static partial void LogUnavailable(ILogger logger, TimeSpan retryInterval, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database still unavailable (attempt {Attempt}: {ExceptionType})")]
+    private static partial void LogStillUnavailable(ILogger logger, int attempt, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Database initialization failed after the database became available; stopping the hub")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database initialized at attempt {Attempt}; the hub is ready")]
+    private static partial void LogRecovered(ILogger logger, int attempt);
 }

@@ -19,6 +19,13 @@ public sealed class DatabaseOptions
     public bool MigrateOnStartup { get; set; } = true;
 
     /// <summary>
+    /// How long the hub waits before trying its start-up database work again when the database (or its folder) is
+    /// unavailable at start; meanwhile it serves, and <c>/health/ready</c> answers 503.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan StartupRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// SQLite: how long a statement waits for a locked database before failing (then the API answers 503); also the
     /// command timeout, since Microsoft.Data.Sqlite retries a busy database until its command timeout.
     /// </summary>
