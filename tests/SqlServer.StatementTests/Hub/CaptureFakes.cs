@@ -70,6 +70,10 @@ internal sealed class CountingBackgroundJobs : IBackgroundJobs
     public void EnqueueWebhookDelivery(long deliveryId) => Interlocked.Increment(ref _count);
 
     public void ScheduleWebhookDelivery(long deliveryId, DateTimeOffset at) => Interlocked.Increment(ref _count);
+
+    public void EnqueueTenantEvents(string tenantId) => Interlocked.Increment(ref _count);
+
+    public void ScheduleTenantEvents(string tenantId, DateTimeOffset at) => Interlocked.Increment(ref _count);
 }
 
 /// <summary>Every outbound webhook is answered 204 without a request (the URL is not resolved either).</summary>

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json;
+using IntegrationHub.Application.Events.AcceptEventBatch;
 using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.SqlServer.StatementTests.Capture;
 using Mediator;
@@ -17,6 +19,8 @@ public static class UseCaseRequests
 
     private static readonly NullabilityInfoContext Nullability = new();
 
+    private static readonly JsonElement EventData = JsonElement.Parse("""{"ticketId":"T-1"}""");
+
     private static readonly Dictionary<string, object?> ByName = new(StringComparer.OrdinalIgnoreCase)
     {
         ["TenantId"] = "capture-tenant-1",
@@ -28,6 +32,11 @@ public static class UseCaseRequests
         ["Body"] = WebhookBody,
         ["Cursor"] = null, // only a cursor the API returned is valid
         ["EventTypes"] = WebhookEventTypes.All.Take(1).ToList(),
+        ["EventId"] = "evt_capture00000000000000001",
+        ["Event"] = "event-1", // the capture's Alloy lists it
+        ["Data"] = (JsonElement?)EventData.Clone(),
+        ["IdempotencyKey"] = "capture-key-1",
+        ["Events"] = new List<EventBatchItem?> { new("capture-tenant-1", "event-1", EventData.Clone(), "capture-key-2") },
     };
 
     /// <summary>The request types: public, concrete, and a Mediator message.</summary>
@@ -88,5 +97,5 @@ public static class UseCaseRequests
 
     // Nullable in the record (an endpoint answers a missing value with a 400), but required by the validator.
     private static bool IsRequiredByValidator(string name) =>
-        name is "EndpointId" or "MessageId" or "Url" or "Body" or "ExecutionId" or "AlloyUserId" or "Since";
+        name is "EndpointId" or "MessageId" or "Url" or "Body" or "ExecutionId" or "AlloyUserId" or "Since" or "Data" or "Events";
 }
