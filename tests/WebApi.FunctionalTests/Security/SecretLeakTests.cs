@@ -286,6 +286,28 @@ public sealed class SecretLeakTests(HubFactory hub)
             await CallAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints/{endpointId}/replay", $"/api/admin/webhook-endpoints/{endpointId}/replay?since=2020-01-01T00:00:00Z");
             await CallAsync(admin, HttpMethod.Post, "/api/admin/webhook-endpoints", "/api/admin/webhook-endpoints", new { url = "http://10.0.0.1/", eventTypes = new[] { "nope" } });
 
+            // The event plane: an event refused by Alloy once (Failed, event.failed), replayed, listed, read; a batch.
+            using (var sandbox = new SandboxClient(hub.CreateClient(), SandboxClient.MountedRoot))
+            {
+                await sandbox.SetFaultsAsync(new { scripted = new object[] { new { method = "POST", path = "/run/event", status = 400, times = 1 } } });
+                string eventId;
+                using (var accepted = await SendAsync(service, HttpMethod.Post, "/api/tenants/{tenantId}/events", $"/api/tenants/{tenantId}/events", new { @event = "ticket.created", data = new { ticketId = "T-leak" } }))
+                {
+                    eventId = (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("eventId").GetString()!;
+                }
+
+                await Poll.UntilAsync(
+                    ct => service.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenantId}/events/{eventId}", ct),
+                    e => e.GetProperty("status").GetString() == "Failed",
+                    "the event refused by Alloy to fail");
+                await sandbox.ClearFaultsAsync();
+                await CallAsync(admin, HttpMethod.Post, "/api/admin/events/{eventId}/replay", $"/api/admin/events/{eventId}/replay");
+                await CallAsync(service, HttpMethod.Get, "/api/tenants/{tenantId}/events", $"/api/tenants/{tenantId}/events");
+                await CallAsync(service, HttpMethod.Get, "/api/tenants/{tenantId}/events/{eventId}", $"/api/tenants/{tenantId}/events/{eventId}");
+                await CallAsync(admin, HttpMethod.Get, "/api/admin/events", $"/api/admin/events?tenantId={tenantId}");
+                await CallAsync(service, HttpMethod.Post, "/api/events", "/api/events", new { events = new object[] { new { tenantId, @event = "invoice.paid", data = new { invoiceId = "I-leak" } }, new { tenantId, @event = "nope", data = new { } } } });
+            }
+
             // Offboarding, which deletes the Alloy user with the keys.
             await CallAsync(service, HttpMethod.Delete, "/api/tenants/{tenantId}", $"/api/tenants/{tenantId}");
             await Poll.UntilAsync(
