@@ -95,7 +95,7 @@ public sealed class MigrationScriptTests
 
         // Assert
         tokens.Select(p => $"{p.DeclaringType.ClrType.Name}.{p.Name}").ShouldBe(
-            ["AlloyAccount.ConcurrencyStamp", "WebhookDelivery.ConcurrencyStamp", "WebhookEndpoint.ConcurrencyStamp"], ignoreOrder: true);
+            ["AlloyAccount.ConcurrencyStamp", "TenantEvent.ConcurrencyStamp", "WebhookDelivery.ConcurrencyStamp", "WebhookEndpoint.ConcurrencyStamp"], ignoreOrder: true);
         tokens.ShouldAllBe(p => p.ClrType == typeof(Guid) && p.ValueGenerated == ValueGenerated.Never);
         tokens.ShouldAllBe(p => p.GetColumnType() == "uniqueidentifier");
     }
