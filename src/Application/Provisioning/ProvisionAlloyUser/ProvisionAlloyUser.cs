@@ -49,7 +49,9 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         var settings = options.CurrentValue;
         if (command.MayBatch && await batches.TryProvisionWithOthersAsync(command.AccountId, cancellationToken))
         {
-            return await CurrentAsync(command.AccountId, cancellationToken);
+            // A batch made this account's attempt along with the others due.
+            var batched = await db.AlloyAccounts.AsNoTracking().FirstAsync(a => a.Id == command.AccountId, cancellationToken);
+            return new ProvisioningOutcome(batched.State, Attempted: true, batched.NextAttemptAt);
         }
 
         var account = await db.AlloyAccounts.FirstOrDefaultAsync(a => a.Id == command.AccountId, cancellationToken);
