@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.AddScoped(sp => new Lazy<IApplicationDbContext>(sp.GetRequiredService<IApplicationDbContext>));
         services.AddScoped<ProvisionedAccounts>();
         services.AddScoped<EnvironmentAccounts>();
+        services.AddScoped<BatchProvisioning>();
         services.AddSingleton<ProvisionedAccountCache>();
         services.AddScoped<UserIntegrationsCache>();
         services.AddScoped<InstallationSynchronizer>();

@@ -241,6 +241,77 @@ public sealed class UserEndpointsTests
     }
 
     [Fact]
+    public async Task BatchCreateUsers_WhenSomeRefused_ShouldSayWhyForEachRefusedEntry()
+    {
+        // Arrange
+        await using var host = await SandboxHost.StartMountedAsync();
+        await host.Client.CreateUserAsync("taken");
+        using var faults = await host.Client.PutFaultsAsync(new { invalidUsernames = new[] { "bad name" } });
+
+        // Act
+        using var response = await host.Client.PostAsync("users/batch", new
+        {
+            users = new object[]
+            {
+                new { username = "taken" },
+                new { username = "bad name", fullName = "Bad" },
+                new { username = "twice" },
+                new { username = "twice" },
+                new { fullName = "Nameless" },
+            },
+        });
+
+        // Assert
+        var json = await ReadJsonAsync(response, HttpStatusCode.OK);
+        var reasons = json.GetProperty("invalidUsers").EnumerateArray()
+            .Select(u => (Username: u.TryGetProperty("username", out var name) ? name.GetString() : null, Reason: u.GetProperty("reason").GetString()))
+            .ToList();
+        reasons.ShouldBe(
+        [
+            ("taken", "User with username 'taken' already exists"),
+            ("bad name", "username is invalid"),
+            ("twice", "User with username 'twice' already exists"),
+            (null, "username is required"),
+        ]);
+        using var twice = await host.Client.GetAsync("users/twice");
+        twice.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var bad = await host.Client.GetAsync("users/bad%20name");
+        bad.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task BatchCreateUsers_WhenNoneIsValid_ShouldReturn400AndCreateNothing()
+    {
+        // Arrange
+        await using var host = await SandboxHost.StartMountedAsync();
+        await host.Client.CreateUserAsync("exists");
+
+        // Act
+        using var response = await host.Client.PostAsync("users/batch", new
+        {
+            users = new object[] { new { username = "exists" }, new { fullName = "Nameless" } },
+        });
+
+        // Assert
+        await ShouldBeErrorAsync(response, HttpStatusCode.BadRequest, "No valid users provided");
+        (await host.Client.GetStatsAsync()).GetProperty("usersByEnvironment").GetProperty("Development").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CreateUser_WhenUsernameIsConfiguredInvalid_ShouldReturn400()
+    {
+        // Arrange
+        await using var host = await SandboxHost.StartMountedAsync();
+        using var faults = await host.Client.PutFaultsAsync(new { invalidUsernames = new[] { "refused" } });
+
+        // Act
+        using var response = await host.Client.PostAsync("users", new { username = "refused" });
+
+        // Assert
+        await ShouldBeErrorAsync(response, HttpStatusCode.BadRequest, "username is invalid");
+    }
+
+    [Fact]
     public async Task BatchCreateUsers_WhenMoreThan1000_ShouldReturn400()
     {
         // Arrange

@@ -53,7 +53,7 @@ internal static class UserEndpoints
             return SandboxResults.Error(ApiError.BadRequest($"users must not contain more than {MaxBatchSize} users"));
         }
 
-        return SandboxResults.Ok(await store.CreateUsersAsync(http.Environment(), users));
+        return SandboxResults.From(await store.CreateUsersAsync(http.Environment(), users));
     }
 
     public static IResult GetUser(HttpContext http, UserStore store, string uid) =>

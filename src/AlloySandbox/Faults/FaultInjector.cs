@@ -59,6 +59,15 @@ internal sealed class FaultInjector
         }
     }
 
+    /// <summary>Whether <see cref="FaultSettings.InvalidUsernames"/> names <paramref name="username"/> (compared exactly).</summary>
+    public bool IsInvalidUsername(string username)
+    {
+        lock (_gate)
+        {
+            return _settings.InvalidUsernames is { Count: > 0 } invalid && invalid.Contains(username, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The current settings, scripted entries showing the calls they have left.</summary>
     public FaultSettings Current
     {

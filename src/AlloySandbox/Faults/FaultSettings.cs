@@ -38,6 +38,12 @@ public sealed record FaultSettings
     /// <summary>How the answer is lost: 0 aborts the connection (the caller sees a transport failure), 500–599 answers that status.</summary>
     public int LostAnswerStatus { get; set; }
 
+    /// <summary>
+    /// Usernames U1 and U6 refuse as invalid (U1: 400 <c>username is invalid</c>; U6: listed in <c>invalidUsers</c>).
+    /// Alloy documents no username rule beyond "required and unique"; this stands in for one it may have.
+    /// </summary>
+    public IReadOnlyList<string>? InvalidUsernames { get; set; } = [];
+
     /// <summary>Failures for the next matching calls, consumed in order.</summary>
     public IReadOnlyList<ScriptedFault>? Scripted { get; set; } = [];
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IntegrationHub.AlloySandbox.Contracts;
+using IntegrationHub.AlloySandbox.Faults;
 using IntegrationHub.AlloySandbox.Http;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +12,10 @@ namespace IntegrationHub.AlloySandbox.Store;
 /// token's user, the counts and listing of the control routes. Every call runs under
 /// <see cref="SandboxState"/>'s single lock.
 /// </summary>
-internal sealed class UserStore(SandboxState state, IOptionsMonitor<AlloySandboxOptions> options, TimeProvider time)
+internal sealed class UserStore(SandboxState state, IOptionsMonitor<AlloySandboxOptions> options, FaultInjector faults, TimeProvider time)
 {
+    private const string InvalidUsernameMessage = "username is invalid";
+
     public Task<Result<UserIdResponse>> CreateUserAsync(SandboxEnvironment environment, UserInput? input) =>
         state.WriteAsync<UserIdResponse>(environment, partition =>
         {
@@ -26,25 +30,50 @@ internal sealed class UserStore(SandboxState state, IOptionsMonitor<AlloySandbox
                 return DuplicateUsername(username);
             }
 
+            if (faults.IsInvalidUsername(username))
+            {
+                return ApiError.BadRequest(InvalidUsernameMessage);
+            }
+
             var user = NewUser(username, input?.FullName);
             partition.AddUser(user);
             return new UserIdResponse(user.UserId);
         });
 
-    public Task<BatchUsersResponse> CreateUsersAsync(SandboxEnvironment environment, IReadOnlyList<JsonElement> users) =>
-        state.WriteAlwaysAsync(environment, partition =>
+    /// <summary>
+    /// U6: creates every valid new user; the refused entries come back as sent, each with the sandbox's
+    /// <c>reason</c> (the shape Alloy documents lists the entries only). None valid: 400 and nothing is created.
+    /// </summary>
+    public Task<Result<BatchUsersResponse>> CreateUsersAsync(SandboxEnvironment environment, IReadOnlyList<JsonElement> users) =>
+        state.WriteAsync<BatchUsersResponse>(environment, partition =>
         {
             var invalid = new List<JsonElement>();
+            var created = new List<UserRecord>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in users)
             {
                 var username = ReadString(item, "username");
-                if (string.IsNullOrWhiteSpace(username) || partition.UsersByName.ContainsKey(username))
+                var reason = string.IsNullOrWhiteSpace(username) ? "username is required"
+                    : partition.UsersByName.ContainsKey(username) || !seen.Add(username) ? $"User with username '{username}' already exists"
+                    : faults.IsInvalidUsername(username) ? InvalidUsernameMessage
+                    : null;
+                if (reason is not null)
                 {
-                    invalid.Add(item.Clone());
+                    invalid.Add(WithReason(item, reason));
                     continue;
                 }
 
-                partition.AddUser(NewUser(username, ReadString(item, "fullName")));
+                created.Add(NewUser(username!, ReadString(item, "fullName")));
+            }
+
+            if (created.Count == 0)
+            {
+                return ApiError.BadRequest("No valid users provided");
+            }
+
+            foreach (var user in created)
+            {
+                partition.AddUser(user);
             }
 
             return new BatchUsersResponse("success", invalid);
@@ -183,6 +212,19 @@ internal sealed class UserStore(SandboxState state, IOptionsMonitor<AlloySandbox
     };
 
     private static UserResponse ToResponse(UserRecord user) => new(user.UserId, user.FullName, user.Username);
+
+    /// <summary>The refused entry as it was sent, with <c>reason</c> added when it is an object.</summary>
+    private static JsonElement WithReason(JsonElement item, string reason)
+    {
+        if (item.ValueKind != JsonValueKind.Object || JsonNode.Parse(item.GetRawText()) is not JsonObject entry)
+        {
+            return item.Clone();
+        }
+
+        entry["reason"] = reason;
+        using var document = JsonDocument.Parse(entry.ToJsonString());
+        return document.RootElement.Clone();
+    }
 
     private static string? ReadString(JsonElement item, string property)
     {

@@ -1,8 +1,10 @@
 using System.Runtime.ExceptionServices;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Domain.AlloyAccounts;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application.Provisioning;
 
@@ -12,7 +14,9 @@ namespace IntegrationHub.Application.Provisioning;
 /// production key), and enqueues its provisioning. Several of them may try at once: the unique index on
 /// (tenant, environment) keeps one account, and the losers use the one that won.
 /// </summary>
-public sealed class EnvironmentAccounts(Lazy<IApplicationDbContext> database, IBackgroundJobs jobs, TimeProvider time)
+/// <remarks>Many accounts created at once (a backfill) are provisioned in batches (<see cref="ProvisioningJobs"/>).</remarks>
+public sealed class EnvironmentAccounts(
+    Lazy<IApplicationDbContext> database, IBackgroundJobs jobs, IOptionsMonitor<ProvisioningOptions> options, TimeProvider time)
 {
     private IApplicationDbContext Db => database.Value;
 
@@ -35,11 +39,7 @@ public sealed class EnvironmentAccounts(Lazy<IApplicationDbContext> database, IB
         Db.AlloyAccounts.AddRange(accounts);
         if (await TrySaveAsync(cancellationToken) is null)
         {
-            foreach (var account in accounts)
-            {
-                jobs.EnqueueProvisioning(account.Id);
-            }
-
+            ProvisioningJobs.Enqueue(jobs, [.. accounts.Select(a => a.Id)], options.CurrentValue);
             return accounts.Count;
         }
 

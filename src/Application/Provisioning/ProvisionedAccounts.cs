@@ -116,7 +116,7 @@ public sealed class ProvisionedAccounts(
         {
             await using var scope = scopes.CreateAsyncScope();
             var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-            await sender.Send(new ProvisionAlloyUserCommand(accountId), CancellationToken.None);
+            await sender.Send(new ProvisionAlloyUserCommand(accountId, MayBatch: false), CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -10,6 +10,10 @@ public interface IAlloyApi
     [Post("/users")]
     Task<IApiResponse<CreateUserResponse>> CreateUserAsync([Body] CreateUserRequest request, CancellationToken cancellationToken);
 
+    /// <summary>U6: at most 1000 users; answers the refused entries, no userIds.</summary>
+    [Post("/users/batch")]
+    Task<IApiResponse<BatchCreateUsersResponse>> CreateUsersAsync([Body] BatchCreateUsersRequest request, CancellationToken cancellationToken);
+
     /// <summary>Accepts a userId or a username.</summary>
     [Get("/users/{uid}")]
     Task<IApiResponse<AlloyUserDto>> GetUserAsync(string uid, CancellationToken cancellationToken);
@@ -47,6 +51,11 @@ public sealed record CreateUserRequest(string Username, string? FullName);
 
 public sealed record CreateUserResponse(string? UserId);
 
+public sealed record BatchCreateUsersRequest(IReadOnlyList<CreateUserRequest> Users);
+
+/// <summary>U6's answer: the refused entries as Alloy lists them (each the entry that was sent, as far as documented).</summary>
+public sealed record BatchCreateUsersResponse(string? Message, IReadOnlyList<JsonElement>? InvalidUsers);
+
 public sealed record AlloyUserDto(string? UserId, string? Username, string? FullName);
 
 public sealed record TokenResponse(string? Token);
@@ -75,6 +84,8 @@ public sealed record AlloyErrorBody(string? Message);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(CreateUserResponse))]
+[JsonSerializable(typeof(BatchCreateUsersRequest))]
+[JsonSerializable(typeof(BatchCreateUsersResponse))]
 [JsonSerializable(typeof(AlloyUserDto))]
 [JsonSerializable(typeof(DataList<AlloyUserDto>))]
 [JsonSerializable(typeof(TokenResponse))]

@@ -42,6 +42,75 @@ public sealed partial class AlloyClient(
         };
     }
 
+    public async Task<Result<AlloyBatchResult>> CreateUsersAsync(
+        IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentOutOfRangeException.ThrowIfZero(users.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(users.Count, AlloyBatch.MaxUsers);
+        var request = new BatchCreateUsersRequest([.. users.Select(u => new CreateUserRequest(u.Username, u.FullName))]);
+        var response = await CallAsync("POST /users/batch", ct => api.CreateUsersAsync(request, ct), cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return response.Error;
+        }
+
+        var (status, body, error) = response.Value;
+        if ((int)status is >= 200 and < 300)
+        {
+            return new AlloyBatchResult([.. (body?.InvalidUsers ?? []).Select(ReadRefused)]);
+        }
+
+        // U6's documented 400 when no entry was valid: every entry refused (each exists already, or is invalid).
+        if (status == HttpStatusCode.BadRequest && error is not null && error.Contains(NoValidUsers, StringComparison.OrdinalIgnoreCase))
+        {
+            return new AlloyBatchResult([.. users.Select(u => new AlloyRefusedUser(u.Username, error))]);
+        }
+
+        return Failure(status, error, "POST /users/batch");
+    }
+
+    private const string NoValidUsers = "No valid users";
+
+    private const string RefusedWithoutReason = "Alloy refused the user in POST /users/batch (no username, or the username exists).";
+
+    /// <summary>One entry of <c>invalidUsers</c>: the entry as sent, perhaps with Alloy's reason (not documented).</summary>
+    private static AlloyRefusedUser ReadRefused(JsonElement entry)
+    {
+        if (entry.ValueKind == JsonValueKind.String)
+        {
+            return new AlloyRefusedUser(entry.GetString(), RefusedWithoutReason);
+        }
+
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            return new AlloyRefusedUser(null, RefusedWithoutReason);
+        }
+
+        string? username = null;
+        string? reason = null;
+        foreach (var property in entry.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            if (property.NameEquals("username"))
+            {
+                username = property.Value.GetString();
+            }
+            else if (reason is null && (property.NameEquals("reason") || property.NameEquals("message") || property.NameEquals("error")))
+            {
+                reason = property.Value.GetString();
+            }
+        }
+
+        return new AlloyRefusedUser(
+            string.IsNullOrEmpty(username) ? null : username,
+            string.IsNullOrWhiteSpace(reason) ? RefusedWithoutReason : Clip(reason));
+    }
+
     public async Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken)
     {
         var response = await CallAsync("GET /users/{uid}", ct => api.GetUserAsync(userIdOrUsername, ct), cancellationToken);

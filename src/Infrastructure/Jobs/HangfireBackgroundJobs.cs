@@ -10,6 +10,12 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
     public void EnqueueProvisioning(long accountId) =>
         afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None)));
 
+    public void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds)
+    {
+        long[] ids = [.. accountIds];
+        afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserBatchJob>(j => j.RunAsync(ids, CancellationToken.None)));
+    }
+
     public void ScheduleProvisioning(long accountId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
 

@@ -8,6 +8,7 @@ using IntegrationHub.Application.OutboundWebhooks.DeliverWebhook;
 using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.DeprovisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
+using IntegrationHub.Application.Provisioning.ProvisionAlloyUserBatch;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
 
@@ -20,6 +21,15 @@ public sealed class ProvisionAlloyUserJob(ISender sender)
     [JobDisplayName("Provision Alloy user of account {0}")]
     public async Task RunAsync(long accountId, CancellationToken cancellationToken) =>
         await sender.Send(new ProvisionAlloyUserCommand(accountId), cancellationToken);
+}
+
+/// <summary>One batch attempt for many accounts (the reconciler's pass, an environment backfill).</summary>
+public sealed class ProvisionAlloyUserBatchJob(ISender sender)
+{
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Provision the Alloy users of a batch of accounts")]
+    public async Task RunAsync(long[] accountIds, CancellationToken cancellationToken) =>
+        await sender.Send(new ProvisionAlloyUserBatchCommand(accountIds), cancellationToken);
 }
 
 public sealed class ReconcileProvisioningJob(ISender sender)

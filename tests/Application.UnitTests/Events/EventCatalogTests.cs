@@ -103,6 +103,9 @@ public sealed class EventCatalogTests : IDisposable
 
         public Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<Result<AlloyBatchResult>> CreateUsersAsync(IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
         public Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -36,6 +36,9 @@ internal sealed class FakeAlloyClient : IAlloyClient
     public Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    public Task<Result<AlloyBatchResult>> CreateUsersAsync(IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

@@ -107,6 +107,9 @@ public sealed class ExceptionMappingTests(HubFactory hub)
     {
         public Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken) => inner.CreateUserAsync(username, fullName, cancellationToken);
 
+        public Task<Result<AlloyBatchResult>> CreateUsersAsync(IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken) =>
+            inner.CreateUsersAsync(users, cancellationToken);
+
         public Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken) => inner.FindUserAsync(userIdOrUsername, cancellationToken);
 
         public Task<Result> DeleteUserAsync(string userId, CancellationToken cancellationToken) => inner.DeleteUserAsync(userId, cancellationToken);

@@ -11,6 +11,13 @@ public interface IAlloyClient
     /// <summary>Creates an Alloy user; the value is its <c>userId</c>.</summary>
     Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates up to <see cref="AlloyBatch.MaxUsers"/> users in one call (docs/alloy-api.md, U6). Alloy answers which
+    /// entries it refused but no userIds: the caller looks the created users up afterwards. A batch in which Alloy
+    /// found no valid entry (its 400 "No valid users provided") is a success that refuses every entry.
+    /// </summary>
+    Task<Result<AlloyBatchResult>> CreateUsersAsync(IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken);
+
     /// <summary>Looks a user up by userId or username; <c>null</c> when Alloy does not know it.</summary>
     Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken);
 
@@ -43,6 +50,24 @@ public interface IAlloyClient
 }
 
 public sealed record AlloyUser(string UserId, string? Username, string? FullName);
+
+/// <summary>Limits of Alloy's batch create (U6).</summary>
+public static class AlloyBatch
+{
+    /// <summary>The most users one <c>POST /users/batch</c> accepts (docs/alloy-api.md, assumption 10).</summary>
+    public const int MaxUsers = 1000;
+}
+
+/// <summary>What Alloy said about a batch create: the entries it refused. Every other entry was created.</summary>
+public sealed record AlloyBatchResult(IReadOnlyList<AlloyRefusedUser> Refused);
+
+/// <summary>
+/// An entry Alloy refused. Alloy documents two causes (no username, or a username that exists) and lists the entries
+/// without saying which: <paramref name="Reason"/> is Alloy's word when it gives one, a generic sentence otherwise; only a
+/// lookup tells "exists" from "invalid".
+/// </summary>
+/// <param name="Username">The refused entry's username; null when the entry had none.</param>
+public sealed record AlloyRefusedUser(string? Username, string Reason);
 
 public sealed record AlloyIntegration(
     string IntegrationId,

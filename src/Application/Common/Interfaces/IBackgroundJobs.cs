@@ -19,6 +19,12 @@ public interface IBackgroundJobs
     /// <summary>Runs provisioning of the account soon (after the current transaction commits, if any).</summary>
     void EnqueueProvisioning(long accountId);
 
+    /// <summary>
+    /// Runs one batch attempt for the accounts soon (after the current transaction commits, if any); at most
+    /// <c>Provisioning:BatchSize</c> of them are due ones it takes, the rest are left to their own jobs and the reconciler.
+    /// </summary>
+    void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds);
+
     /// <summary>Runs provisioning of the account at <paramref name="at"/>.</summary>
     void ScheduleProvisioning(long accountId, DateTimeOffset at);
 

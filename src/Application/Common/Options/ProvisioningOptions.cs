@@ -42,4 +42,28 @@ public sealed class ProvisioningOptions
     /// </summary>
     [Range(1, 100_000)]
     public int BackfillBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// Whether accounts due at once are provisioned with Alloy's batch create (<c>POST /users/batch</c>) instead of one
+    /// <c>POST /users</c> each. Off: every account takes the single path (the baseline to compare against).
+    /// </summary>
+    public bool BatchEnabled { get; set; } = true;
+
+    /// <summary>The most users one batch call creates (Alloy accepts at most 1000).</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How many accounts must be due at once (in one environment) for a batch: fewer, and each takes the single path,
+    /// so a one-off signup is provisioned as soon as its job runs, without waiting for company.
+    /// </summary>
+    [Range(2, 1000)]
+    public int BatchThreshold { get; set; } = 10;
+
+    /// <summary>
+    /// After a batch call (which returns no userIds), more users to look up than this: one <c>GET /users</c> listing;
+    /// this many or fewer: one <c>GET /users/{username}</c> each. Zero: always the listing.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int BatchListThreshold { get; set; } = 20;
 }

@@ -20,9 +20,12 @@ namespace IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
 
 /// <summary>
 /// One provisioning attempt for one account: creates its Alloy user, or adopts the one that already exists
-/// under its deterministic username. Safe to run any number of times, concurrently, after any crash.
+/// under its deterministic username. Safe to run any number of times, concurrently, after any crash. When many accounts
+/// are due at once (a signup burst that queued faster than single attempts drain), the attempt becomes one batch for
+/// them all (<see cref="BatchProvisioning"/>); alone, it takes the single path at once.
 /// </summary>
-public sealed record ProvisionAlloyUserCommand(long AccountId) : ICommand<Result<ProvisioningOutcome>>;
+/// <param name="MayBatch">False for an attempt someone is waiting for (a token request): it stays a single create.</param>
+public sealed record ProvisionAlloyUserCommand(long AccountId, bool MayBatch = true) : ICommand<Result<ProvisioningOutcome>>;
 
 /// <param name="State">The account's state after this command.</param>
 /// <param name="Attempted">Whether this command made an attempt (false: nothing was due, or another worker holds it).</param>
@@ -38,11 +41,19 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     TimeProvider time,
     HubMetrics metrics,
     TenantEventDispatch events,
+    BatchProvisioning batches,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
 {
     public async ValueTask<Result<ProvisioningOutcome>> Handle(ProvisionAlloyUserCommand command, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
+        if (command.MayBatch && await batches.TryProvisionWithOthersAsync(command.AccountId, cancellationToken))
+        {
+            // A batch made this account's attempt along with the others due.
+            var batched = await db.AlloyAccounts.AsNoTracking().FirstAsync(a => a.Id == command.AccountId, cancellationToken);
+            return new ProvisioningOutcome(batched.State, Attempted: true, batched.NextAttemptAt);
+        }
+
         var account = await db.AlloyAccounts.FirstOrDefaultAsync(a => a.Id == command.AccountId, cancellationToken);
         if (account is null)
         {
@@ -69,7 +80,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         Result<string> result;
         try
         {
-            result = await CreateOrAdoptAsync(account.Username, fullName, cancellationToken);
+            result = await AlloyUserAdoption.CreateOrAdoptAsync(alloy, account.Username, fullName, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -140,35 +151,6 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
 
         return new ProvisioningOutcome(account.State, Attempted: true, account.NextAttemptAt);
     }
-
-    /// <summary>
-    /// Alloy has no upsert and does not document its duplicate answer: a 400/409/422 on create may mean "exists",
-    /// so look the deterministic username up and adopt that user. This heals a response lost after Alloy
-    /// created the user, and a race between two workers.
-    /// </summary>
-    private async Task<Result<string>> CreateOrAdoptAsync(string username, string fullName, CancellationToken cancellationToken)
-    {
-        var created = await alloy.CreateUserAsync(username, fullName, cancellationToken);
-        if (created.IsSuccess || created.Error.Code != AlloyErrors.ConflictCode)
-        {
-            return created;
-        }
-
-        var found = await alloy.FindUserAsync(username, cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return Result<string>.Failure(found.Error);
-        }
-
-        if (found.Value is { } user)
-        {
-            return user.UserId;
-        }
-
-        // The refusal did not mean "exists": it is a permanent validation error; keep Alloy's words.
-        return created.Error;
-    }
-
 
     private async Task<Result<ProvisioningOutcome>> CurrentAsync(long accountId, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ namespace IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 /// Re-enqueues every account whose next attempt is due (Pending, or Provisioning with an expired lease), so a
 /// lost job store or a crashed worker loses nothing; and backfills, a batch per run, accounts in the current Alloy
 /// environment for tenants that only have one in another (after a switch from development to production keys),
-/// enqueuing their provisioning. Runs on a schedule and once at start. Returns how many accounts it enqueued.
+/// enqueuing their provisioning. Many due at once go in batches (<see cref="ProvisioningJobs"/>). Runs on a schedule and
+/// once at start. Returns how many accounts it enqueued.
 /// </summary>
 /// <param name="AtStartup">
 /// Also re-schedules every attempt that is not due yet (a lease held by a process that just died, a backoff wait):
@@ -42,10 +43,7 @@ internal sealed class ReconcileProvisioningCommandHandler(
             .Select(a => a.Id)
             .Take(batch)
             .ToListAsync(cancellationToken);
-        foreach (var id in due)
-        {
-            jobs.EnqueueProvisioning(id);
-        }
+        ProvisioningJobs.Enqueue(jobs, due, options.CurrentValue);
 
         // The backlog is what was due now; counted only when a full batch suggests there is more than was taken.
         metrics.ReconcilerBacklog("provisioning", due.Count < batch ? due.Count : await db.AlloyAccounts
