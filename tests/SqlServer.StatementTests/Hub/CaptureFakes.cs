@@ -18,6 +18,9 @@ internal sealed class PlausibleAlloyClient : IAlloyClient
     public Task<Result<string>> CreateUserAsync(string username, string fullName, CancellationToken cancellationToken) =>
         Task.FromResult(Result<string>.Success("userid-1"));
 
+    public Task<Result<AlloyBatchResult>> CreateUsersAsync(IReadOnlyList<(string Username, string FullName)> users, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<AlloyBatchResult>.Success(new AlloyBatchResult([])));
+
     public Task<Result<AlloyUser?>> FindUserAsync(string userIdOrUsername, CancellationToken cancellationToken) =>
         Task.FromResult(Result<AlloyUser?>.Success(new AlloyUser("userid-1", userIdOrUsername, "Capture Ltd")));
 
@@ -58,6 +61,8 @@ internal sealed class CountingBackgroundJobs : IBackgroundJobs
     public void EnqueueProvisioning(long accountId) => Interlocked.Increment(ref _count);
 
     public void ScheduleProvisioning(long accountId, DateTimeOffset at) => Interlocked.Increment(ref _count);
+
+    public void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds) => Interlocked.Increment(ref _count);
 
     public void EnqueueDeprovisioning(long accountId) => Interlocked.Increment(ref _count);
 
