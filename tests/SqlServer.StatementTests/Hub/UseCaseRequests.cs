@@ -32,6 +32,7 @@ public static class UseCaseRequests
         ["Body"] = WebhookBody,
         ["Cursor"] = null, // only a cursor the API returned is valid
         ["EventTypes"] = WebhookEventTypes.All.Take(1).ToList(),
+        ["AccountIds"] = new List<long> { 1, 2 },
         ["EventId"] = "evt_capture00000000000000001",
         ["Event"] = "event-1", // the capture's Alloy lists it
         ["Data"] = (JsonElement?)EventData.Clone(),
