@@ -110,6 +110,14 @@ internal sealed class Sandbox : IAsyncDisposable
         return stats.GetProperty("calls").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
     }
 
+    /// <summary>How many Alloy users of the Development partition have a username containing <paramref name="part"/>.</summary>
+    public async Task<int> UsersContainingAsync(string part)
+    {
+        var body = await Control.GetFromJsonAsync<JsonElement>("users?environment=Development");
+        var list = body.ValueKind == JsonValueKind.Array ? body : body.GetProperty("data");
+        return list.EnumerateArray().Count(u => u.GetProperty("username").GetString()?.Contains(part, StringComparison.Ordinal) == true);
+    }
+
     public static long Count(IReadOnlyDictionary<string, long> calls, Func<string, bool> operation) =>
         calls.Where(c => operation(c.Key)).Sum(c => c.Value);
 
