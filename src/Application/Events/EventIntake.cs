@@ -39,6 +39,96 @@ public sealed class EventIntake(
     public async Task<Result<AcceptedEvent>> AcceptAsync(
         TenantId tenantId, string name, JsonElement data, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        var prepared = await PrepareAsync(tenantId, name, data, idempotencyKey, cancellationToken);
+        if (!prepared.IsSuccess)
+        {
+            return prepared.Error;
+        }
+
+        if (prepared.Value is not { Event: { } accepted })
+        {
+            return prepared.Value.Earlier!;
+        }
+
+        db.TenantEvents.Add(accepted);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // Another request with the same key was stored first: this one answers with that event.
+            db.ClearChangeTracker();
+            if (await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } winner)
+            {
+                return Repeat(winner, accepted.RequestHash, idempotencyKey);
+            }
+
+            throw;
+        }
+
+        await StoredAsync([accepted], cancellationToken);
+        return new AcceptedEvent(TenantEventResponse.From(accepted), Created: true);
+    }
+
+    /// <summary>
+    /// Accepts many events in one save; when that save fails (a key stored before, or twice in the batch) each event is
+    /// accepted on its own instead, so every item still gets its own answer.
+    /// </summary>
+    public async Task<IReadOnlyList<Result<AcceptedEvent>>> AcceptManyAsync(
+        IReadOnlyList<(TenantId TenantId, string Name, JsonElement Data, string? IdempotencyKey)> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var results = new Result<AcceptedEvent>?[items.Count];
+        var prepared = new List<(int Index, TenantEvent Event)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (tenantId, name, data, key) = items[i];
+            var outcome = await PrepareAsync(tenantId, name, data, key, cancellationToken);
+            if (!outcome.IsSuccess)
+            {
+                results[i] = outcome.Error;
+            }
+            else if (outcome.Value is { Event: { } accepted })
+            {
+                prepared.Add((i, accepted));
+            }
+            else
+            {
+                results[i] = outcome.Value.Earlier!;
+            }
+        }
+
+        if (prepared.Count > 0)
+        {
+            db.TenantEvents.AddRange(prepared.Select(p => p.Event));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await StoredAsync(prepared.Select(p => p.Event).ToList(), cancellationToken);
+                foreach (var (index, e) in prepared)
+                {
+                    results[index] = new AcceptedEvent(TenantEventResponse.From(e), Created: true);
+                }
+            }
+            catch (DbUpdateException)
+            {
+                db.ClearChangeTracker();
+                foreach (var (index, _) in prepared)
+                {
+                    var (tenantId, name, data, key) = items[index];
+                    results[index] = await AcceptAsync(tenantId, name, data, key, cancellationToken);
+                }
+            }
+        }
+
+        return results.Select(r => r!).ToList();
+    }
+
+    /// <summary>Everything before the insert: size, tenant, account state, event name; the row to store, not yet added.</summary>
+    private async Task<Result<Prepared>> PrepareAsync(
+        TenantId tenantId, string name, JsonElement data, string? idempotencyKey, CancellationToken cancellationToken)
+    {
         var json = JsonSerializer.Serialize(data);
         var bytes = Encoding.UTF8.GetByteCount(json);
         var limit = options.CurrentValue.MaxDataBytes;
@@ -69,43 +159,38 @@ public sealed class EventIntake(
 
         if (state is ProvisioningState.Deprovisioning or ProvisioningState.Deprovisioned)
         {
-            return await RepeatOrAsync(tenantId, idempotencyKey, hash, AlloyAccountErrors.Offboarded(tenantId), cancellationToken);
+            return AsPrepared(await RepeatOrAsync(tenantId, idempotencyKey, hash, AlloyAccountErrors.Offboarded(tenantId), cancellationToken));
         }
 
         var (check, known) = await catalog.CheckAsync(alloy, environment, name, cancellationToken);
         if (check == EventNameCheck.Unknown)
         {
-            return await RepeatOrAsync(
-                tenantId, idempotencyKey, hash, TenantEventErrors.UnknownEvent(name, known.Order(StringComparer.Ordinal).ToList()), cancellationToken);
+            return AsPrepared(
+                await RepeatOrAsync(tenantId, idempotencyKey, hash, TenantEventErrors.UnknownEvent(name, known.Order(StringComparer.Ordinal).ToList()), cancellationToken));
         }
 
         var held = state != ProvisioningState.Provisioned;
-        var accepted = TenantEvent.Accept(tenantId, name, json, idempotencyKey, hash, held, time.GetUtcNow());
-        db.TenantEvents.Add(accepted);
-        try
+        return new Prepared(TenantEvent.Accept(tenantId, name, json, idempotencyKey, hash, held, time.GetUtcNow()), Earlier: null);
+    }
+
+    /// <summary>After the save: count, and ask for each tenant's delivery job once.</summary>
+    private async Task StoredAsync(IReadOnlyList<TenantEvent> stored, CancellationToken cancellationToken)
+    {
+        foreach (var e in stored)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            metrics.EventAccepted(e.State == TenantEventState.Held);
         }
-        catch (DbUpdateException) when (idempotencyKey is not null)
+
+        var environment = alloyOptions.CurrentValue.Environment;
+        foreach (var tenant in stored.GroupBy(e => e.TenantId))
         {
-            // Another request with the same key was stored first: this one answers with that event.
-            db.ClearChangeTracker();
-            if (await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken) is { } winner)
+            var held = tenant.All(e => e.State == TenantEventState.Held);
+            if (!held || await AccountStateAsync(tenant.Key, environment, cancellationToken) == ProvisioningState.Provisioned)
             {
-                return Repeat(winner, hash, idempotencyKey);
+                // Provisioning may have finished between the check and the save: the job releases held events then too.
+                dispatch.Request(tenant.Key, jobs.EnqueueTenantEvents);
             }
-
-            throw;
         }
-
-        metrics.EventAccepted(held);
-        if (!held || await AccountStateAsync(tenantId, environment, cancellationToken) == ProvisioningState.Provisioned)
-        {
-            // Provisioning may have finished between the check and the save: the job releases held events then too.
-            dispatch.Request(tenantId, jobs.EnqueueTenantEvents);
-        }
-
-        return new AcceptedEvent(TenantEventResponse.From(accepted), Created: true);
     }
 
     /// <summary>SHA-256 (hex) of the name and the compact payload: the same event sent again has the same hash.</summary>
@@ -153,4 +238,13 @@ public sealed class EventIntake(
         var created = await environmentAccounts.EnsureAsync(tenantId, environment, alloyOptions.CurrentValue.UsernamePrefix, cancellationToken);
         return created.State;
     }
+
+    /// <summary>
+    /// An event ready to store; or, when the request would be refused
+    /// now but its key was accepted before, that earlier answer (<see cref="Earlier"/>, nothing to store).
+    /// </summary>
+    private sealed record Prepared(TenantEvent? Event, AcceptedEvent? Earlier);
+
+    private static Result<Prepared> AsPrepared(Result<AcceptedEvent> answer) =>
+        answer.IsSuccess ? new Prepared(null, answer.Value) : answer.Error;
 }

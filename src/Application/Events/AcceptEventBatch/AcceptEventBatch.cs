@@ -46,16 +46,33 @@ internal sealed class AcceptEventBatchCommandHandler(EventIntake intake)
 
     public async ValueTask<Result<IReadOnlyList<EventBatchOutcome>>> Handle(AcceptEventBatchCommand command, CancellationToken cancellationToken)
     {
-        var outcomes = new List<EventBatchOutcome>(command.Events!.Count);
+        // Each item is checked on its own; the valid ones are stored together (one save), each still answered on its own.
+        var results = new Result<AcceptedEvent>?[command.Events!.Count];
+        var valid = new List<(int Index, (TenantId, string, JsonElement, string?) Item)>();
         for (var index = 0; index < command.Events.Count; index++)
         {
-            outcomes.Add(new EventBatchOutcome(index, await AcceptOneAsync(command.Events[index], cancellationToken)));
+            var invalid = await ValidateAsync(command.Events[index], cancellationToken);
+            if (invalid is not null)
+            {
+                results[index] = invalid;
+            }
+            else
+            {
+                var item = command.Events[index]!;
+                valid.Add((index, (TenantId.From(item.TenantId!), item.Event!, item.Data!.Value, item.IdempotencyKey)));
+            }
         }
 
-        return outcomes;
+        var accepted = await intake.AcceptManyAsync(valid.Select(v => v.Item).ToList(), cancellationToken);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            results[valid[i].Index] = accepted[i];
+        }
+
+        return results.Select((result, index) => new EventBatchOutcome(index, result!)).ToList();
     }
 
-    private async Task<Result<AcceptedEvent>> AcceptOneAsync(EventBatchItem? item, CancellationToken cancellationToken)
+    private static async Task<Error?> ValidateAsync(EventBatchItem? item, CancellationToken cancellationToken)
     {
         if (item is null)
         {
@@ -63,13 +80,10 @@ internal sealed class AcceptEventBatchCommandHandler(EventIntake intake)
         }
 
         var validation = await ItemValidator.ValidateAsync(item, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return Error.Validation(validation.Errors
+        return validation.IsValid
+            ? null
+            : Error.Validation(validation.Errors
                 .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray()));
-        }
-
-        return await intake.AcceptAsync(TenantId.From(item.TenantId!), item.Event!, item.Data!.Value, item.IdempotencyKey, cancellationToken);
     }
 }
