@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.AddScoped<ProvisionedAccounts>();
         services.AddScoped<EnvironmentAccounts>();
         services.AddScoped<BatchProvisioning>();
+        services.AddScoped<ProvisioningTransitions>();
         services.AddSingleton<ProvisionedAccountCache>();
         services.AddScoped<UserIntegrationsCache>();
         services.AddScoped<InstallationSynchronizer>();

@@ -1,17 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
-using IntegrationHub.Application.Events;
-using IntegrationHub.Application.OutboundWebhooks;
-using IntegrationHub.Application.Tenants;
 using IntegrationHub.Domain.AlloyAccounts;
-using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
-using IntegrationHub.Domain.Events;
-using IntegrationHub.Domain.OutboundWebhooks;
 using IntegrationHub.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -45,12 +38,10 @@ public sealed partial class BatchProvisioning(
     IApplicationDbContext db,
     IAlloyClient alloy,
     IBackgroundJobs jobs,
-    AuditTrail audit,
-    IWebhookOutbox webhooks,
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
     HubMetrics metrics,
-    TenantEventDispatch events,
+    ProvisioningTransitions transitions,
     ILogger<BatchProvisioning> logger)
 {
     /// <summary>Alloy calls in flight at once for the lookups and for the single creates of a fallback.</summary>
@@ -344,7 +335,7 @@ public sealed partial class BatchProvisioning(
         var now = time.GetUtcNow();
         foreach (var account in accounts)
         {
-            await ApplyAsync(account, tenants.GetValueOrDefault(account.TenantId), results[account.Id], settings, now, cancellationToken);
+            await transitions.ApplyAsync(account, tenants.GetValueOrDefault(account.TenantId), results[account.Id], settings, now, cancellationToken);
         }
 
         if (await db.TrySaveChangesAsync(cancellationToken))
@@ -358,7 +349,7 @@ public sealed partial class BatchProvisioning(
             var account = await db.AlloyAccounts.FirstAsync(a => a.Id == id, cancellationToken);
             if (account.ConcurrencyStamp == leaseStamps[id])
             {
-                await ApplyAsync(account, tenants.GetValueOrDefault(account.TenantId), results[id], settings, now, cancellationToken);
+                await transitions.ApplyAsync(account, tenants.GetValueOrDefault(account.TenantId), results[id], settings, now, cancellationToken);
                 if (await db.TrySaveChangesAsync(cancellationToken))
                 {
                     committed.Add(account);
@@ -371,39 +362,6 @@ public sealed partial class BatchProvisioning(
         }
 
         return committed;
-    }
-
-    /// <summary>The single path's transition for one outcome, with its audit entry and outbox message (same save).</summary>
-    private async Task ApplyAsync(
-        AlloyAccount account, Tenant? tenant, Result<string> result, ProvisioningOptions settings, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (result.IsSuccess)
-        {
-            account.MarkProvisioned(result.Value, now);
-            audit.AddBySystem(AuditAction.TenantProvisioned, account.TenantId, $"userId={result.Value} environment={account.Environment} attempts={account.Attempts}");
-        }
-        else
-        {
-            switch (result.Error.Code)
-            {
-                case AlloyErrors.KeyRejectedCode:
-                    account.Defer(result.Error.Description, now + settings.KeyRejectedRetryDelay);
-                    break;
-                case AlloyErrors.UnavailableCode:
-                    var delay = ProvisioningBackoff.DelayAfter(account.Attempts, settings, result.Error.RetryAfter);
-                    account.RecordTransientFailure(result.Error.Description, now + delay, settings.MaxAttempts);
-                    break;
-                default:
-                    account.MarkFailed(result.Error.Description);
-                    break;
-            }
-        }
-
-        if (tenant is not null && account.State is ProvisioningState.Provisioned or ProvisioningState.Failed)
-        {
-            var type = account.State == ProvisioningState.Provisioned ? WebhookEventTypes.TenantProvisioned : WebhookEventTypes.TenantProvisioningFailed;
-            await webhooks.AddAsync(type, TenantResponse.From(tenant, account), WebhookOutbox.VersionOf(now), cancellationToken);
-        }
     }
 
     /// <summary>Once committed: logs, metrics, held events released, retries scheduled (as the single path does).</summary>
@@ -425,37 +383,16 @@ public sealed partial class BatchProvisioning(
                 LogAttemptFailed(logger, account.TenantId.Value, account.Attempts, result.Error.Code, account.State);
             }
 
-            metrics.ProvisioningAttempted(OutcomeOf(account, result), account.Environment.ToString(), elapsed);
+            metrics.ProvisioningAttempted(ProvisioningTransitions.OutcomeOf(account, result), account.Environment.ToString(), elapsed);
             if (account is { State: ProvisioningState.Pending, NextAttemptAt: { } retryAt })
             {
                 jobs.ScheduleProvisioning(account.Id, retryAt);
             }
         }
 
-        if (provisioned.Count > 0)
-        {
-            // Events accepted while the users did not exist go out now, in acceptance order.
-            var held = await db.TenantEvents.AsNoTracking()
-                .Where(e => provisioned.Contains(e.TenantId) && e.State == TenantEventState.Held)
-                .Select(e => e.TenantId)
-                .Distinct()
-                .ToListAsync(cancellationToken);
-            foreach (var tenantId in held)
-            {
-                events.Request(tenantId, jobs.EnqueueTenantEvents);
-            }
-        }
-
+        await transitions.ReleaseHeldEventsAsync(provisioned, cancellationToken);
         LogBatchFinished(logger, committed.Count, provisioned.Count, elapsed.TotalMilliseconds);
     }
-
-    private static string OutcomeOf(AlloyAccount account, Result<string> result) => account.State switch
-    {
-        ProvisioningState.Provisioned => ProvisioningOutcomes.Provisioned,
-        ProvisioningState.Failed => ProvisioningOutcomes.Failed,
-        _ when !result.IsSuccess && result.Error.Code == AlloyErrors.KeyRejectedCode => ProvisioningOutcomes.Deferred,
-        _ => ProvisioningOutcomes.RetryScheduled,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned Alloy user {UserId} for tenant {TenantId} in {Environment} after {Attempts} attempt(s) (batch)")]
     private static partial void LogProvisioned(ILogger logger, string tenantId, AlloyEnvironment environment, string userId, int attempts);

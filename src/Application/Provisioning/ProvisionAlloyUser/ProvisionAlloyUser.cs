@@ -1,16 +1,9 @@
 using System.Diagnostics;
-using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
 using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
-using IntegrationHub.Application.Events;
-using IntegrationHub.Application.OutboundWebhooks;
-using IntegrationHub.Application.Tenants;
 using IntegrationHub.Domain.AlloyAccounts;
-using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
-using IntegrationHub.Domain.Events;
-using IntegrationHub.Domain.OutboundWebhooks;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -35,12 +28,10 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
     IApplicationDbContext db,
     IAlloyClient alloy,
     IBackgroundJobs jobs,
-    AuditTrail audit,
-    IWebhookOutbox webhooks,
     IOptionsMonitor<ProvisioningOptions> options,
     TimeProvider time,
     HubMetrics metrics,
-    TenantEventDispatch events,
+    ProvisioningTransitions transitions,
     BatchProvisioning batches,
     ILogger<ProvisionAlloyUserCommandHandler> logger) : ICommandHandler<ProvisionAlloyUserCommand, Result<ProvisioningOutcome>>
 {
@@ -93,35 +84,7 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         }
 
         now = time.GetUtcNow();
-        if (result.IsSuccess)
-        {
-            account.MarkProvisioned(result.Value, now);
-            audit.AddBySystem(AuditAction.TenantProvisioned, account.TenantId, $"userId={result.Value} environment={account.Environment} attempts={account.Attempts}");
-        }
-        else
-        {
-            switch (result.Error.Code)
-            {
-                case AlloyErrors.KeyRejectedCode:
-                    account.Defer(result.Error.Description, now + settings.KeyRejectedRetryDelay);
-                    break;
-                case AlloyErrors.UnavailableCode:
-                    var delay = ProvisioningBackoff.DelayAfter(account.Attempts, settings, result.Error.RetryAfter);
-                    account.RecordTransientFailure(result.Error.Description, now + delay, settings.MaxAttempts);
-                    break;
-                default:
-                    account.MarkFailed(result.Error.Description);
-                    break;
-            }
-        }
-
-        // In the same save as the state it reports (the outbox): no message for a change that did not commit.
-        if (tenant is not null && account.State is ProvisioningState.Provisioned or ProvisioningState.Failed)
-        {
-            var type = account.State == ProvisioningState.Provisioned ? WebhookEventTypes.TenantProvisioned : WebhookEventTypes.TenantProvisioningFailed;
-            await webhooks.AddAsync(type, TenantResponse.From(tenant, account), WebhookOutbox.VersionOf(now), cancellationToken);
-        }
-
+        await transitions.ApplyAsync(account, tenant, result, settings, now, cancellationToken);
         if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             metrics.ProvisioningAttempted(ProvisioningOutcomes.LostRace, account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
@@ -132,18 +95,14 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         if (result.IsSuccess)
         {
             LogProvisioned(logger, account.TenantId.Value, account.Environment, result.Value, account.Attempts);
-            if (await db.TenantEvents.AnyAsync(e => e.TenantId == account.TenantId && e.State == TenantEventState.Held, cancellationToken))
-            {
-                // Events accepted while the user did not exist go out now, in acceptance order.
-                events.Request(account.TenantId, jobs.EnqueueTenantEvents);
-            }
+            await transitions.ReleaseHeldEventsAsync([account.TenantId], cancellationToken);
         }
         else
         {
             LogAttemptFailed(logger, account.TenantId.Value, account.Attempts, result.Error.Code, account.State);
         }
 
-        metrics.ProvisioningAttempted(OutcomeOf(account, result), account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
+        metrics.ProvisioningAttempted(ProvisioningTransitions.OutcomeOf(account, result), account.Environment.ToString(), Stopwatch.GetElapsedTime(started));
         if (account is { State: ProvisioningState.Pending, NextAttemptAt: { } retryAt })
         {
             jobs.ScheduleProvisioning(account.Id, retryAt);
@@ -157,14 +116,6 @@ internal sealed partial class ProvisionAlloyUserCommandHandler(
         var current = await db.AlloyAccounts.AsNoTracking().FirstAsync(a => a.Id == accountId, cancellationToken);
         return Skipped(current);
     }
-
-    private static string OutcomeOf(AlloyAccount account, Result<string> result) => account.State switch
-    {
-        ProvisioningState.Provisioned => ProvisioningOutcomes.Provisioned,
-        ProvisioningState.Failed => ProvisioningOutcomes.Failed,
-        _ when !result.IsSuccess && result.Error.Code == AlloyErrors.KeyRejectedCode => ProvisioningOutcomes.Deferred,
-        _ => ProvisioningOutcomes.RetryScheduled,
-    };
 
     private static ProvisioningOutcome Skipped(AlloyAccount account) => new(account.State, Attempted: false, account.NextAttemptAt);
 

@@ -48,9 +48,10 @@
     this.message = (problem && (problem.detail || problem.title)) || ("The hub answered " + status + ".");
   }
 
-  function hub(path, method, body, anonymous) {
+  // One call to the hub: JSON in and out, a problem answer thrown as a HubError.
+  function call(path, method, body, extraHeaders) {
     var headers = { Accept: "application/json" };
-    if (!anonymous) { headers.Authorization = "Bearer " + session.jwt; }
+    Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     return fetch(path, { method: method || "GET", headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" })
       .then(function (response) {
@@ -60,6 +61,11 @@
           return json;
         });
       });
+  }
+
+  // As the signed-in member (or anonymously, for /dev/jwt).
+  function hub(path, method, body, anonymous) {
+    return call(path, method, body, anonymous ? {} : { Authorization: "Bearer " + session.jwt });
   }
 
   function tenantPath(suffix) { return "/api/tenants/" + encodeURIComponent(session.tenantId) + (suffix || ""); }
@@ -301,17 +307,9 @@
   var DEV_SERVICE_KEY = "dev-service-key";
 
   function asService(path, method, body, extraHeaders) {
-    var headers = { Accept: "application/json", "X-Api-Key": DEV_SERVICE_KEY };
+    var headers = { "X-Api-Key": DEV_SERVICE_KEY };
     Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
-    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
-    return fetch(path, { method: method || "GET", headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" })
-      .then(function (response) {
-        return response.text().then(function (text) {
-          var json = text ? JSON.parse(text) : null;
-          if (!response.ok) { throw new HubError(response.status, json); }
-          return json;
-        });
-      });
+    return call(path, method, body, headers);
   }
 
   function setEventStatus(text, kind) {
