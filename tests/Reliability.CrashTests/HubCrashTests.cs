@@ -358,6 +358,9 @@ public sealed class HubCrashTests
             ["Webhooks__AllowPrivateNetworks"] = "true",
             ["Webhooks__Timeout"] = WebhookTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Webhooks__RetrySchedule"] = string.Join(',', Enumerable.Repeat("00:00:00.100", 10)),
+            // Small batches: after a restart the due accounts go to Alloy in many batch calls, not one, so later kills
+            // still land while batches (and their lookups) are in flight, as they do for single creates.
+            ["Provisioning__BatchSize"] = "20",
         };
         if (Environment.GetEnvironmentVariable(LogLevelVariable) is { Length: > 0 } level)
         {
