@@ -157,7 +157,7 @@ public static class DependencyInjection
             }
             else
             {
-                config.UseInMemoryStorage();
+                config.UseInMemoryStorage(new Hangfire.InMemory.InMemoryStorageOptions { MaxExpirationTime = options.InMemoryJobExpiration });
             }
         });
 
@@ -178,6 +178,7 @@ public static class DependencyInjection
             });
         }
 
+        services.AddSingleton<ProvisioningDrain>();
         services.AddScoped<IBackgroundJobs, HangfireBackgroundJobs>();
         if (runsJobs)
         {

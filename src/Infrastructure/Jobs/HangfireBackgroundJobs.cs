@@ -5,10 +5,16 @@ using IntegrationHub.Infrastructure.Persistence;
 namespace IntegrationHub.Infrastructure.Jobs;
 
 /// <summary>Enqueues Hangfire jobs once the current database transaction (if any) has committed.</summary>
-public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbContext db, AfterCommitInterceptor afterCommit) : IBackgroundJobs
+/// <remarks>
+/// Provisioning "soon" is not a job per account: the account is due in the database, and one
+/// <see cref="ProvisionDueAccountsJob"/> run drains every due account (<see cref="ProvisioningDrain"/> keeps at most one
+/// queued per process). A signup burst then costs a few jobs instead of one per tenant, and arrives at the worker as
+/// batches. A run that is lost (a crash between commit and enqueue, an in-memory store gone with its process) loses
+/// nothing: the reconciler re-enqueues what is due.
+/// </remarks>
+public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbContext db, AfterCommitInterceptor afterCommit, ProvisioningDrain drain) : IBackgroundJobs
 {
-    public void EnqueueProvisioning(long accountId) =>
-        afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None)));
+    public void EnqueueProvisioning(long accountId) => afterCommit.Run(db, QueueDrain);
 
     public void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds)
     {
@@ -42,4 +48,22 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
 
     public void ScheduleTenantEvents(string tenantId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<TenantEventsJob>(j => j.RunAsync(tenantId, CancellationToken.None), at));
+
+    private void QueueDrain()
+    {
+        if (!drain.TryClaim())
+        {
+            return;
+        }
+
+        try
+        {
+            client.Enqueue<ProvisionDueAccountsJob>(j => j.RunAsync(CancellationToken.None));
+        }
+        catch
+        {
+            drain.Abandon();
+            throw;
+        }
+    }
 }

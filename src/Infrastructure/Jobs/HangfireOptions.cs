@@ -30,6 +30,14 @@ public sealed class HangfireOptions
     /// </summary>
     public bool PrepareSchemaIfNecessary { get; set; } = true;
 
+    /// <summary>
+    /// In-memory storage: how long finished (succeeded, deleted) jobs are kept for the dashboard before they are dropped.
+    /// Every job's state history is held in the process's memory until then: Hangfire's default keeps a day of them
+    /// (the in-memory store caps that at three hours), which after a signup burst is tens of megabytes nobody reads.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InMemoryJobExpiration { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Cron of the provisioning reconciler (5 fields, or 6 with seconds first).</summary>
     [Required]
     public string ReconcilerCron { get; set; } = "* * * * *";

@@ -9,6 +9,7 @@ using IntegrationHub.Application.OutboundWebhooks.ReconcileWebhookDeliveries;
 using IntegrationHub.Application.Provisioning.DeprovisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUser;
 using IntegrationHub.Application.Provisioning.ProvisionAlloyUserBatch;
+using IntegrationHub.Application.Provisioning.ProvisionDueAccounts;
 using IntegrationHub.Application.Provisioning.ReconcileProvisioning;
 using Mediator;
 
@@ -30,6 +31,21 @@ public sealed class ProvisionAlloyUserBatchJob(ISender sender)
     [JobDisplayName("Provision the Alloy users of a batch of accounts")]
     public async Task RunAsync(long[] accountIds, CancellationToken cancellationToken) =>
         await sender.Send(new ProvisionAlloyUserBatchCommand(accountIds), cancellationToken);
+}
+
+/// <summary>
+/// Drains every due account (<see cref="ProvisioningDrain"/>): what a signup, a retry or a backfill enqueues. No retries:
+/// each account keeps its own schedule, and the reconciler re-enqueues whatever is due.
+/// </summary>
+public sealed class ProvisionDueAccountsJob(ISender sender, ProvisioningDrain drain)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Provision the due Alloy accounts")]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        drain.Started();
+        await sender.Send(new ProvisionDueAccountsCommand(), cancellationToken);
+    }
 }
 
 public sealed class ReconcileProvisioningJob(ISender sender)
