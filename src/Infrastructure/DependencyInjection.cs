@@ -90,6 +90,7 @@ public static class DependencyInjection
         }
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<HubDbContext>());
+        services.AddScoped<IntegrationHub.Application.Tenants.SignUpTenant.ISignupRows, SignupRows>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializerHostedService>();

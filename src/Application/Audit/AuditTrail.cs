@@ -28,6 +28,10 @@ public sealed class AuditTrail(Lazy<IApplicationDbContext> db, IAuditSink sink, 
     public void AddBySystem(AuditAction action, TenantId? tenantId, string? detail = null) =>
         db.Value.AuditEntries.Add(Create(action, tenantId, detail, AuditEntry.SystemActor, AuditActorKind.System));
 
+    /// <summary>The entry <see cref="Add"/> would add, for a unit of work that writes its rows itself (the signup).</summary>
+    public AuditEntry Entry(AuditAction action, TenantId? tenantId, string? detail = null) =>
+        Create(action, tenantId, detail, caller.Actor, caller.ActorKind);
+
     /// <summary>Hands the entry to the buffered writer; no database write on the caller's path.</summary>
     public ValueTask EnqueueAsync(AuditAction action, TenantId? tenantId, string? detail, CancellationToken cancellationToken) =>
         sink.WriteAsync(Create(action, tenantId, detail, caller.Actor, caller.ActorKind), cancellationToken);

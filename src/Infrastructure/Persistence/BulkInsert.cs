@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,9 @@ public static class BulkInsert
     // so a command with many parameters costs quadratic time: there one prepared single-row statement is executed per
     // row instead (SQLite's own advice for bulk loads: one transaction, one prepared statement).
     private const int MaxParameters = 2000;
+
+    // InsertOneAsync's statement text and column accessors, built once per model, entity type and unique column.
+    private static readonly ConcurrentDictionary<(IModel Model, Type Type, string? UniqueBy, bool ReturnKey), SingleStatement> Statements = new();
 
     public static async Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
         where T : class
@@ -88,6 +92,89 @@ public static class BulkInsert
             }
         });
     }
+
+    /// <summary>
+    /// Inserts one row through the context's open transaction (its unit of work commits it), without the change tracker:
+    /// no snapshot, no <c>RETURNING</c>, no savepoint. With <paramref name="uniqueBy"/>, the row is inserted only if no row
+    /// has the same value in that (unique) column, and the answer says whether it was: the insert itself answers "is it
+    /// new?", so no read precedes it. The row is not tracked and its store-generated key is not read back.
+    /// </summary>
+    public static async Task<bool> InsertOneAsync<T>(DbContext db, T row, string? uniqueBy, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var command = CreateSingle(db, row, uniqueBy, returnKey: false);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Like <see cref="InsertOneAsync{T}"/> without the uniqueness check, for a row whose key the database generates:
+    /// returns that key (<c>last_insert_rowid()</c> on SQLite, <c>SCOPE_IDENTITY()</c> on SQL Server).
+    /// </summary>
+    public static async Task<long> InsertOneReturningKeyAsync<T>(DbContext db, T row, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var command = CreateSingle(db, row, uniqueBy: null, returnKey: true);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static DbCommand CreateSingle<T>(DbContext db, T row, string? uniqueBy, bool returnKey)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(row);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("InsertOneAsync writes within the unit of work's transaction; none is open.");
+        var statement = Statements.GetOrAdd((db.Model, typeof(T), uniqueBy, returnKey), static (key, context) => BuildSingle(context, key.Type, key.UniqueBy, key.ReturnKey), db);
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement.Sql;
+        for (var c = 0; c < statement.Columns.Length; c++)
+        {
+            // The type mapping converts the value and sets the provider's parameter type as EF Core's own commands do
+            // (a Guid is TEXT on SQLite, for one).
+            var column = statement.Columns[c];
+            command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + c, column.Getter.GetClrValue(row), column.Nullable));
+        }
+
+        return command;
+    }
+
+    private static SingleStatement BuildSingle(DbContext db, Type type, string? uniqueBy, bool returnKey)
+    {
+        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var properties = entityType.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToArray();
+        var columns = properties.Select(p => new SingleColumn(p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable, p.GetColumnName(table)!)).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
+        var names = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)));
+        var values = string.Join(", ", columns.Select((_, i) => "@p" + i));
+        if (returnKey)
+        {
+            var key = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" ? "SELECT last_insert_rowid();" : "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+            return new SingleStatement($"INSERT INTO {tableName} ({names}) VALUES ({values}); {key}", columns);
+        }
+
+        if (uniqueBy is null)
+        {
+            return new SingleStatement($"INSERT INTO {tableName} ({names}) VALUES ({values});", columns);
+        }
+
+        // Portable to both providers: INSERT ... SELECT ... WHERE NOT EXISTS, the unique column's own parameter reused.
+        var unique = Array.FindIndex(properties, p => p.Name == uniqueBy);
+        if (unique < 0)
+        {
+            throw new InvalidOperationException($"{type.Name} has no column for {uniqueBy}.");
+        }
+
+        return new SingleStatement(
+            $"INSERT INTO {tableName} ({names}) SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM {tableName} WHERE {sql.DelimitIdentifier(columns[unique].Name)} = @p{unique});",
+            columns);
+    }
+
+    private sealed record SingleStatement(string Sql, SingleColumn[] Columns);
+
+    private sealed record SingleColumn(IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool Nullable, string Name);
 
     private static DbCommand Prepare(DbConnection connection, string header, int columns, int rows)
     {

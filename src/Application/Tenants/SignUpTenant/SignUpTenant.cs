@@ -32,8 +32,19 @@ internal sealed class SignUpTenantCommandValidator : AbstractValidator<SignUpTen
     }
 }
 
+/// <summary>Writes a new signup's rows in the unit of work's transaction, without the change tracker.</summary>
+public interface ISignupRows
+{
+    /// <summary>
+    /// Inserts the tenant (only if its id is free), its Alloy account and the audit entry, and returns the account's id;
+    /// null, with nothing written, when a tenant with that id exists. The rows are not tracked.
+    /// </summary>
+    Task<long?> TryInsertAsync(Tenant tenant, AlloyAccount account, AuditEntry entry, CancellationToken cancellationToken);
+}
+
 internal sealed class SignUpTenantCommandHandler(
     IApplicationDbContext db,
+    ISignupRows rows,
     IBackgroundJobs jobs,
     EnvironmentAccounts accounts,
     AuditTrail audit,
@@ -46,36 +57,22 @@ internal sealed class SignUpTenantCommandHandler(
         var name = command.Name!.Trim();
         var options = alloy.CurrentValue;
 
-        var existing = await FindAsync(tenantId, cancellationToken);
-        if (existing is not null)
-        {
-            return await RepeatAsync(existing, name, options, cancellationToken);
-        }
-
+        // Insert first: the tenant id's unique key answers "is it a repeat?", so a new signup (the common case) reads nothing.
         var now = time.GetUtcNow();
         var tenant = Tenant.Create(tenantId, name, now);
         var account = AlloyAccount.Create(tenantId, options.Environment, options.UsernamePrefix, now);
-        db.Tenants.Add(tenant);
-        db.AlloyAccounts.Add(account);
-        audit.Add(AuditAction.TenantSignedUp, tenantId, $"name={name} environment={options.Environment}");
-        try
+        var entry = audit.Entry(AuditAction.TenantSignedUp, tenantId, $"name={name} environment={options.Environment}");
+        if (await rows.TryInsertAsync(tenant, account, entry, cancellationToken) is not { } accountId)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent signup of the same tenant won the unique index: answer as a repeat of it.
-            db.ClearChangeTracker();
-            existing = await FindAsync(tenantId, cancellationToken);
-            if (existing is null)
-            {
-                throw;
-            }
-
+            // Signed up before (or by a concurrent signup that committed first): answer as a repeat of it.
+            var existing = await FindAsync(tenantId, cancellationToken)
+                ?? throw new InvalidOperationException($"The signup of {tenantId.Value} was refused as a repeat, but no such tenant exists.");
             return await RepeatAsync(existing, name, options, cancellationToken);
         }
 
-        jobs.EnqueueProvisioning(account.Id);
+        // The account row is the record of intent: the job is asked for after the commit, and the reconciler finds the
+        // account if the process dies before that.
+        jobs.EnqueueProvisioning(accountId);
         return new SignUpTenantResponse(TenantResponse.From(tenant, account), Created: true);
     }
 
