@@ -43,7 +43,7 @@ public sealed class ProvisionDueAccountsJob(ISender sender, ProvisioningDrain dr
     [JobDisplayName("Provision the due Alloy accounts")]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        drain.Started();
+        using var slot = await drain.StartAsync(cancellationToken);
         await sender.Send(new ProvisionDueAccountsCommand(), cancellationToken);
     }
 }

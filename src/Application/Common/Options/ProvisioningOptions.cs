@@ -66,4 +66,11 @@ public sealed class ProvisioningOptions
     /// </summary>
     [Range(0, 100_000)]
     public int BatchListThreshold { get; set; } = 20;
+
+    /// <summary>
+    /// How many runs that drain the due accounts may run at once in this process. A burst of signups asks for many runs;
+    /// few at once means each takes many accounts (one batch call) instead of many runs taking a few each.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxConcurrentDrains { get; set; } = 2;
 }
