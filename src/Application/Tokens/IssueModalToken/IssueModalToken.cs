@@ -64,7 +64,13 @@ internal sealed class IssueModalTokenCommandHandler(
         }
 
         // Who got a token for which Alloy user, and until when: never the token itself. Every answer is audited.
-        var detail = Details.GetValue(token.Value, t => $"userId={userId} expiresAt={t.ExpiresAt:O}");
+        var issued = token.Value;
+        if (!Details.TryGetValue(issued, out var detail))
+        {
+            detail = $"userId={userId} expiresAt={issued.ExpiresAt:O}";
+            Details.AddOrUpdate(issued, detail);
+        }
+
         await audit.EnqueueAsync(AuditAction.TokenIssued, tenantId, detail, cancellationToken);
         metrics.TokenIssued(account.Environment.ToString());
         return new ModalTokenResponse(token.Value.Token, token.Value.ExpiresAt, userId);
