@@ -70,6 +70,11 @@ try
     {
         await benchmarks.EventDeliveriesAsync(sandbox);
     }
+
+    if (Runs("P11"))
+    {
+        await benchmarks.StartupAsync(sandbox);
+    }
 }
 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException)
 {

@@ -49,6 +49,8 @@ public static class DependencyInjection
         // The unit of work on demand, for services whose fast path needs none (a token from the reuse window).
         services.AddScoped(sp => new Lazy<IApplicationDbContext>(sp.GetRequiredService<IApplicationDbContext>));
         services.AddScoped<ProvisionedAccounts>();
+        // On demand too: the token hit path reads the account from ProvisionedAccountCache and builds none.
+        services.AddScoped(sp => new Lazy<ProvisionedAccounts>(sp.GetRequiredService<ProvisionedAccounts>));
         services.AddScoped<EnvironmentAccounts>();
         services.AddScoped<BatchProvisioning>();
         services.AddScoped<ProvisioningTransitions>();

@@ -29,6 +29,9 @@ public sealed partial class AuditWriter(
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a partial batch is topped up from the buffer (see <see cref="Fill"/>).</summary>
+    private static readonly TimeSpan FillTick = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Cancelled only when the host's shutdown timeout runs out: the writer then gives up (and says so).</summary>
     private readonly CancellationTokenSource _abandon = new();
 
@@ -67,7 +70,16 @@ public sealed partial class AuditWriter(
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The loop runs on a thread of its own, not the thread pool: Microsoft.Data.Sqlite's asynchronous calls run
+    /// synchronously, so a batch written from the pool held one of the few pool threads a one-core process has (for
+    /// the inserts and a checkpoint's I/O) while requests queued behind it (docs/adr/0012-performance.md). It blocks
+    /// only itself. With SQL Server the awaited I/O completes on the pool as before and this thread just waits.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(Drain, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Drain()
     {
         var settings = options.Value;
         var reader = sink.Reader;
@@ -75,10 +87,10 @@ public sealed partial class AuditWriter(
         try
         {
             // Ends when the buffer is closed (StopAsync) and empty.
-            while (await reader.WaitToReadAsync(_abandon.Token))
+            while (WaitFor(reader.WaitToReadAsync(_abandon.Token)))
             {
-                await FillAsync(reader, batch, settings);
-                await WriteAsync(batch, _abandon.Token);
+                Fill(reader, batch, settings);
+                WriteAsync(batch, _abandon.Token).GetAwaiter().GetResult();
                 batch.Clear();
             }
         }
@@ -88,10 +100,19 @@ public sealed partial class AuditWriter(
         }
     }
 
+    private static bool WaitFor(ValueTask<bool> wait) => wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+
     /// <summary>Takes what is buffered, up to a batch; waits up to the flush interval for a partial batch to fill.</summary>
-    private async Task FillAsync(ChannelReader<AuditEntry> reader, List<AuditEntry> batch, AuditOptions settings)
+    /// <remarks>
+    /// A partial batch is topped up every <see cref="FillTick"/> rather than on every entry: waiting on the channel
+    /// woke this loop once per token answered (thousands of thread-pool wake-ups a second under load, each with a
+    /// cancellation registration, on the core the requests need), although the entries are written together anyway.
+    /// An empty buffer is still waited on, so the first entry after a quiet spell is taken at once; no entry waits
+    /// longer than before (at most <see cref="AuditOptions.FlushInterval"/>, plus one tick).
+    /// </remarks>
+    private void Fill(ChannelReader<AuditEntry> reader, List<AuditEntry> batch, AuditOptions settings)
     {
-        using var linger = new CancellationTokenSource(settings.FlushInterval, time);
+        var lingerEnds = time.GetTimestamp() + (long)(settings.FlushInterval.TotalSeconds * time.TimestampFrequency);
         while (true)
         {
             while (batch.Count < settings.BatchSize && reader.TryRead(out var entry))
@@ -99,21 +120,35 @@ public sealed partial class AuditWriter(
                 batch.Add(entry);
             }
 
-            if (batch.Count >= settings.BatchSize)
+            if (batch.Count >= settings.BatchSize || reader.Completion.IsCompleted)
+            {
+                return; // full, or closed and empty: write what we have
+            }
+
+            var remaining = time.GetElapsedTime(time.GetTimestamp(), lingerEnds);
+            if (remaining <= TimeSpan.Zero)
             {
                 return;
             }
 
-            try
+            if (batch.Count == 0)
             {
-                if (!await reader.WaitToReadAsync(linger.Token))
+                using var linger = new CancellationTokenSource(remaining, time);
+                try
                 {
-                    return; // closed and empty: write what we have
+                    if (!WaitFor(reader.WaitToReadAsync(linger.Token)))
+                    {
+                        return; // closed and empty
+                    }
+                }
+                catch (OperationCanceledException) when (linger.IsCancellationRequested)
+                {
+                    return;
                 }
             }
-            catch (OperationCanceledException) when (linger.IsCancellationRequested)
+            else
             {
-                return;
+                Task.Delay(remaining < FillTick ? remaining : FillTick, time, CancellationToken.None).GetAwaiter().GetResult();
             }
         }
     }

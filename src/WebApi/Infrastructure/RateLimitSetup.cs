@@ -49,9 +49,10 @@ public static class RateLimitSetup
         return services;
     }
 
+    // Each policy has a partitioned limiter of its own, so the tenant id alone is the key (no string built per request).
     private static RateLimitPartition<string> PerTenant(HttpContext http, int perMinute) =>
         perMinute > 0 && http.GetRouteValue(TenantAccessHandler.RouteValue) is string tenantId
-            ? RateLimitPartition.GetFixedWindowLimiter("tenant:" + tenantId, _ => Window(perMinute))
+            ? RateLimitPartition.GetFixedWindowLimiter(tenantId, _ => Window(perMinute))
             : RateLimitPartition.GetNoLimiter(string.Empty);
 
     private static FixedWindowRateLimiterOptions Window(int perMinute) => new()

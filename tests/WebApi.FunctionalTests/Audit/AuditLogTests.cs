@@ -93,6 +93,34 @@ public sealed class AuditLogTests(HubFactory hub)
     }
 
     [Fact]
+    public async Task IssueModalToken_WhenManyRequestsReuseOneToken_ShouldRecordOneTokenIssuedPerAnswer()
+    {
+        // Arrange
+        const int requests = 50; // under the default budget of 60 tokens per tenant and minute
+        var tenantId = HubApi.NewTenantId("audit-many");
+        var tenant = await hub.SignUpProvisionedAsync(tenantId);
+        var member = hub.CreateBearerClient(TestJwt.Create(tenantId: tenantId));
+        using (var first = await member.PostAsync($"/api/tenants/{tenantId}/alloy-token", null))
+        {
+            first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        // Act: concurrent requests, all answered from the reuse window (the hit path that reuses the audit detail).
+        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async _ =>
+        {
+            using var response = await member.PostAsync($"/api/tenants/{tenantId}/alloy-token", null);
+            return response.StatusCode;
+        }));
+
+        // Assert
+        answers.ShouldAllBe(status => status == HttpStatusCode.OK);
+        var entries = await WaitForAuditAsync($"tenantId={tenantId}&action=TokenIssued", e => e.Count >= requests + 1, $"{requests + 1} TokenIssued entries");
+        entries.Count.ShouldBe(requests + 1);
+        entries.Select(e => e.GetProperty("detail").GetString()).Distinct().ShouldHaveSingleItem().ShouldStartWith($"userId={tenant.UserId()} expiresAt=");
+        entries.Select(e => e.GetProperty("id").GetInt64()).Distinct().Count().ShouldBe(requests + 1);
+    }
+
+    [Fact]
     public async Task RefreshInstallations_WhenCalled_ShouldRecordInstallationsRefreshedWithTheCount()
     {
         // Arrange

@@ -10,9 +10,12 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
+    // Once per message type, not per request.
+    private static readonly string Name = typeof(TMessage).Name;
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        var name = typeof(TMessage).Name;
+        var name = Name;
         var started = Stopwatch.GetTimestamp();
         try
         {

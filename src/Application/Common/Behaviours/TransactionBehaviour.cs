@@ -10,13 +10,24 @@ namespace IntegrationHub.Application.Common.Behaviours;
 /// execution strategy (so SQL Server's retry-on-failure can replay it whole); an already open transaction is
 /// joined, not nested. A failed result rolls back.
 /// </summary>
-public sealed class TransactionBehaviour<TMessage, TResponse>(IApplicationDbContext db)
+/// <remarks>
+/// The context is resolved only for a transactional command: every other request (a token from the reuse window,
+/// a query) passes through without renting a <c>DbContext</c> from the pool and returning it (a measurable share of
+/// the token hit path's CPU, docs/adr/0012-performance.md).
+/// </remarks>
+public sealed class TransactionBehaviour<TMessage, TResponse>(Lazy<IApplicationDbContext> database)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is not ITransactionalCommand<TResponse> || db.Database.CurrentTransaction is not null)
+        if (message is not ITransactionalCommand<TResponse>)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var db = database.Value;
+        if (db.Database.CurrentTransaction is not null)
         {
             return await next(message, cancellationToken);
         }

@@ -19,15 +19,19 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
             return await next(message, cancellationToken);
         }
 
+        // The common case (one validator, a valid request) allocates no list of failures.
         var context = new ValidationContext<TMessage>(message);
-        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        List<FluentValidation.Results.ValidationFailure>? failures = null;
         foreach (var validator in _validators)
         {
             var result = await validator.ValidateAsync(context, cancellationToken);
-            failures.AddRange(result.Errors);
+            if (!result.IsValid)
+            {
+                (failures ??= []).AddRange(result.Errors);
+            }
         }
 
-        if (failures.Count == 0)
+        if (failures is null)
         {
             return await next(message, cancellationToken);
         }

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using FluentValidation;
 using IntegrationHub.Application.Audit;
 using IntegrationHub.Application.Common.Interfaces;
+using IntegrationHub.Application.Common.Options;
 using IntegrationHub.Application.Common.Telemetry;
 using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Application.Provisioning;
@@ -8,6 +10,7 @@ using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Tenants;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application.Tokens.IssueModalToken;
 
@@ -21,28 +24,55 @@ internal sealed class IssueModalTokenCommandValidator : AbstractValidator<IssueM
     public IssueModalTokenCommandValidator() => RuleFor(c => c.TenantId).ValidTenantId();
 }
 
-internal sealed class IssueModalTokenCommandHandler(ProvisionedAccounts accounts, IModalTokenIssuer tokens, AuditTrail audit, HubMetrics metrics)
+/// <remarks>
+/// The hit path (account remembered, token in the reuse window) resolves no scoped service beyond this handler:
+/// <see cref="ProvisionedAccounts"/> (and the unit of work behind it) is built only when the account is not
+/// remembered, and the audit detail of a reused token is the one built when it was first handed out.
+/// </remarks>
+internal sealed class IssueModalTokenCommandHandler(
+    ProvisionedAccountCache remembered,
+    Lazy<ProvisionedAccounts> accounts,
+    IOptionsMonitor<HubAlloyOptions> alloy,
+    IModalTokenIssuer tokens,
+    AuditTrail audit,
+    HubMetrics metrics)
     : ICommandHandler<IssueModalTokenCommand, Result<ModalTokenResponse>>
 {
+    // One entry per token handed out recently: a reused token's audit detail is not formatted again. Weak keys, so
+    // an expired token's entry goes with the token.
+    private static readonly ConditionalWeakTable<ModalToken, string> Details = new();
+
     public async ValueTask<Result<ModalTokenResponse>> Handle(IssueModalTokenCommand command, CancellationToken cancellationToken)
     {
         var tenantId = TenantId.From(command.TenantId);
-        var account = await accounts.RequireAsync(tenantId, cancellationToken);
-        if (!account.IsSuccess)
+        if (!remembered.TryGet(tenantId, alloy.CurrentValue.Environment, out var account))
         {
-            return account.Error;
+            var required = await accounts.Value.RequireAsync(tenantId, cancellationToken);
+            if (!required.IsSuccess)
+            {
+                return required.Error;
+            }
+
+            account = required.Value;
         }
 
-        var userId = account.Value.UserId!;
-        var token = await tokens.GetTokenAsync(account.Value.Environment, userId, cancellationToken);
+        var userId = account.UserId!;
+        var token = await tokens.GetTokenAsync(account.Environment, userId, cancellationToken);
         if (!token.IsSuccess)
         {
             return token.Error;
         }
 
-        // Who got a token for which Alloy user, and until when: never the token itself.
-        await audit.EnqueueAsync(AuditAction.TokenIssued, tenantId, $"userId={userId} expiresAt={token.Value.ExpiresAt:O}", cancellationToken);
-        metrics.TokenIssued(account.Value.Environment.ToString());
+        // Who got a token for which Alloy user, and until when: never the token itself. Every answer is audited.
+        var issued = token.Value;
+        if (!Details.TryGetValue(issued, out var detail))
+        {
+            detail = $"userId={userId} expiresAt={issued.ExpiresAt:O}";
+            Details.AddOrUpdate(issued, detail);
+        }
+
+        await audit.EnqueueAsync(AuditAction.TokenIssued, tenantId, detail, cancellationToken);
+        metrics.TokenIssued(account.Environment.ToString());
         return new ModalTokenResponse(token.Value.Token, token.Value.ExpiresAt, userId);
     }
 }
