@@ -9,12 +9,12 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Application.Installations.QueryInstallations;
 
 /// <summary>
-/// Admin: every installation matching the filters after <paramref name="Cursor"/>, in id order, streamed from the
+/// Admin: every installation matching the filters after <paramref name="Cursor"/> (null: from the first), in id order, streamed from the
 /// database in pages of <see cref="PageSize"/> by key: the rest of a CSV export
 /// whose first page (validated and audited) was a <see cref="QueryInstallationsQuery"/> with the same filters. Not
 /// audited again; never more than one page of rows in memory.
 /// </summary>
-public sealed record StreamInstallationsQuery(string? TenantId, string? IntegrationId, bool? Enabled, string Cursor)
+public sealed record StreamInstallationsQuery(string? TenantId, string? IntegrationId, bool? Enabled, string? Cursor)
     : IStreamQuery<TenantInstallationResponse>
 {
     /// <summary>Rows read per database query.</summary>
@@ -27,9 +27,9 @@ internal sealed class StreamInstallationsQueryHandler(IApplicationDbContext db, 
     public async IAsyncEnumerable<TenantInstallationResponse> Handle(
         StreamInstallationsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!Cursor.TryDecode(query.Cursor, out var afterId))
+        if (!Cursor.TryDecode(query.Cursor, out var afterId) && query.Cursor is not null)
         {
-            throw new ArgumentException("The export continues from a cursor the first page returned.", nameof(query));
+            throw new ArgumentException("The export continues from a cursor a page of the listing returned, or from the start.", nameof(query));
         }
 
         var filter = InstallationFilter.Of(alloy.CurrentValue.Environment, query.TenantId, query.IntegrationId, query.Enabled);
