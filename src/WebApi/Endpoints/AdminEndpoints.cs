@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using System.IO.Pipelines;
 using IntegrationHub.Application.Audit.QueryAuditLog;
 using IntegrationHub.Application.Common.Models;
 using IntegrationHub.Application.Common.Validation;
@@ -85,13 +84,14 @@ public static partial class AdminEndpoints
             return first.Error.ToProblem(http);
         }
 
+        var filters = (tenantId, integrationId, enabled);
         return Results.Stream(
             async stream =>
             {
                 var rows = 0L;
                 try
                 {
-                    await WriteCsvAsync(stream, first.Value, query, sender, written => rows = written, cancellationToken);
+                    await WriteCsvAsync(stream, first.Value, filters, sender, written => rows = written, cancellationToken);
                 }
                 catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
                 {
@@ -106,36 +106,40 @@ public static partial class AdminEndpoints
             fileDownloadName: "installations.csv");
     }
 
+    /// <summary>
+    /// The first page, then the rest streamed from the database (<see cref="StreamInstallationsQuery"/>, pages of 500
+    /// by key) straight into the response, flushed after every page's worth of rows: memory stays at one page whatever
+    /// the export's size.
+    /// </summary>
     private static async Task WriteCsvAsync(
-        Stream stream, Page<TenantInstallationResponse> first, QueryInstallationsQuery query, ISender sender, Action<long> progress, CancellationToken cancellationToken)
+        Stream stream, Page<TenantInstallationResponse> first, (string? TenantId, string? IntegrationId, bool? Enabled) filters,
+        ISender sender, Action<long> progress, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        await writer.WriteLineAsync("tenantId,installationId,integrationId,integrationName,enabled,installedAt,firstSeenAt,lastSyncedAt,removedAt");
-        var page = first;
-        var rows = 0L;
-        while (true)
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        InstallationsCsv.WriteHeader(writer);
+        foreach (var item in first.Items)
         {
-            foreach (var item in page.Items)
-            {
-                await writer.WriteLineAsync(ToCsvRow(item));
-            }
-
-            rows += page.Items.Count;
-            progress(rows);
-            if (page.NextCursor is null)
-            {
-                return;
-            }
-
-            var next = await sender.Send(
-                query with { Cursor = page.NextCursor, Limit = ValidationRules.MaxPageSize, Read = InstallationsRead.ExportContinuation }, cancellationToken);
-            if (!next.IsSuccess)
-            {
-                throw new InvalidOperationException($"The export's page after {rows} rows failed: {next.Error.Code}: {next.Error.Description}");
-            }
-
-            page = next.Value;
+            InstallationsCsv.WriteRow(writer, item);
         }
+
+        var rows = (long)first.Items.Count;
+        progress(rows);
+        await writer.FlushAsync(cancellationToken);
+        if (first.NextCursor is { } cursor)
+        {
+            var rest = sender.CreateStream(new StreamInstallationsQuery(filters.TenantId, filters.IntegrationId, filters.Enabled, cursor), cancellationToken);
+            await foreach (var item in rest)
+            {
+                InstallationsCsv.WriteRow(writer, item);
+                progress(++rows);
+                if (rows % StreamInstallationsQuery.PageSize == 0)
+                {
+                    await writer.FlushAsync(cancellationToken);
+                }
+            }
+        }
+
+        await writer.CompleteAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "CSV export of installations failed after {Rows} rows; the response was aborted so the client sees an incomplete download")]
@@ -147,21 +151,4 @@ public static partial class AdminEndpoints
 
     private static bool WantsCsv(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
-
-    private static string ToCsvRow(TenantInstallationResponse i) => string.Join(',',
-        Csv(i.TenantId), Csv(i.InstallationId), Csv(i.IntegrationId), Csv(i.IntegrationName),
-        i.Enabled ? "true" : "false", Csv(i.InstalledAt), Csv(i.FirstSeenAt), Csv(i.LastSyncedAt), Csv(i.RemovedAt));
-
-    private static string Csv(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) ?? string.Empty;
-
-    /// <summary>RFC 4180 quoting, and no formula injection when the file is opened in a spreadsheet.</summary>
-    internal static string Csv(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
 }

@@ -12,12 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IntegrationHub.WebApi.FunctionalTests.Admin;
 
 /// <summary>
-/// A hub of its own with a tenant that has more installations than one export page (500) holds (inserted directly), and a fault that can be armed to fail
+/// A hub of its own with a tenant that has many more installations than one export page (500) holds (inserted directly, in the order of their installation ids), and a fault that can be armed to fail
 /// the export's later pages in the database.
 /// </summary>
 public sealed class ExportHub : IAsyncLifetime
 {
-    public const int Installations = 620;
+    public const int Installations = 5_000;
 
     public LaterPageFault Fault { get; } = new();
 
@@ -118,6 +118,48 @@ public sealed class InstallationExportTests(ExportHub export) : IClassFixture<Ex
             because: "the marker query's audit entry");
         entries.Select(x => x.GetProperty("detail").GetString()).ShouldBe(
             [$"installations export tenantId={export.TenantId}", "tenants state=Failed"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Export_OfManyPages_ShouldContainEveryRowExactlyOnceInIdOrder()
+    {
+        // Arrange: the rows were inserted in the order of their installation ids, so id order is that order.
+        var admin = Bearer(TestJwt.Create(roles: ["integration-hub-admin"]));
+        var expected = Enumerable.Range(1, ExportHub.Installations).Select(i => $"{export.TenantId}-{i:0000}").ToList();
+
+        // Act
+        using var request = CsvRequest();
+        using var response = await admin.SendAsync(request);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // Assert
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        lines[0].ShouldBe("tenantId,installationId,integrationId,integrationName,enabled,installedAt,firstSeenAt,lastSyncedAt,removedAt");
+        var cells = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        cells.Select(c => c[1]).ToList().ShouldBe(expected);
+        cells.ShouldAllBe(c => c.Length == 9 && c[0] == export.TenantId && c[2] == "csv-integration" && c[4] == "true" && c[8] == string.Empty);
+    }
+
+    [Fact]
+    public async Task Query_PagedByCursor_ShouldAnswerTheExportsRowsPageByPage()
+    {
+        // Arrange
+        var admin = export.Hub.CreateClient(HubFactory.AdminKey);
+        var seen = new List<string>();
+        string? cursor = null;
+
+        // Act: the JSON listing, 500 at a time, following nextCursor.
+        do
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>(
+                $"/api/admin/installations?tenantId={export.TenantId}&integrationId=csv-integration&enabled=true&limit=500" + (cursor is null ? string.Empty : $"&cursor={cursor}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("installationId").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        // Assert
+        seen.ShouldBe(Enumerable.Range(1, ExportHub.Installations).Select(i => $"{export.TenantId}-{i:0000}").ToList());
     }
 
     [Fact]

@@ -7,9 +7,7 @@ using IntegrationHub.Application.Common.Validation;
 using IntegrationHub.Domain.Audit;
 using IntegrationHub.Domain.Common;
 using IntegrationHub.Domain.Installations;
-using IntegrationHub.Domain.Tenants;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Application.Installations.QueryInstallations;
@@ -28,11 +26,11 @@ public enum InstallationsRead
     /// <summary>One page as the answer (JSON): audited as <c>installations ...</c>.</summary>
     Page,
 
-    /// <summary>The first page of a CSV export: audited once for the whole export as <c>installations export ...</c>.</summary>
+    /// <summary>
+    /// The first page of a CSV export: audited once for the whole export as <c>installations export ...</c>; the rest
+    /// of the export streams through <see cref="StreamInstallationsQuery"/>, not audited again.
+    /// </summary>
     ExportStart,
-
-    /// <summary>A later page of the same export: not audited again.</summary>
-    ExportContinuation,
 }
 
 internal sealed class QueryInstallationsQueryValidator : AbstractValidator<QueryInstallationsQuery>
@@ -51,36 +49,34 @@ internal sealed class QueryInstallationsQueryHandler(IApplicationDbContext db, I
 {
     public async ValueTask<Result<Page<TenantInstallationResponse>>> Handle(QueryInstallationsQuery query, CancellationToken cancellationToken)
     {
-        var environment = alloy.CurrentValue.Environment;
-        TenantId? tenantId = query.TenantId is null ? null : TenantId.From(query.TenantId);
-        var rows = db.Installations.AsNoTracking().Where(i => i.Environment == environment);
-        if (tenantId is { } tenant)
+        var filter = InstallationFilter.Of(alloy.CurrentValue.Environment, query.TenantId, query.IntegrationId, query.Enabled);
+        var size = query.Limit ?? CursorPaging.DefaultLimit;
+        Cursor.TryDecode(query.Cursor, out var afterId);
+
+        // The keyset page of CursorPaging (one row more than asked for tells whether another page follows), read
+        // through the compiled listing query.
+        var items = new List<TenantInstallationResponse>(size);
+        long lastId = 0;
+        var more = false;
+        await foreach (var row in InstallationListing.After(InstallationListing.Context(db), filter, afterId, size + 1).WithCancellation(cancellationToken))
         {
-            rows = rows.Where(i => i.TenantId == tenant);
+            if (items.Count == size)
+            {
+                more = true;
+                break;
+            }
+
+            items.Add(row.Item);
+            lastId = row.Id;
         }
 
-        if (query.IntegrationId is not null)
-        {
-            rows = rows.Where(i => i.IntegrationId == query.IntegrationId);
-        }
-
-        if (query.Enabled is { } enabled)
-        {
-            rows = rows.Where(i => i.Enabled == enabled);
-        }
-
-        var page = await rows.ToPageAsync(i => i.Id, PageOrder.Ascending, query.Cursor, query.Limit, TenantInstallationResponse.From, cancellationToken);
-        if (query.Read == InstallationsRead.ExportContinuation)
-        {
-            return page;
-        }
-
+        var page = new Page<TenantInstallationResponse>(items, more ? Cursor.Encode(lastId) : null);
         var detail = AuditDetail.Filters(
             query.Read == InstallationsRead.ExportStart ? "installations export" : "installations",
             ("tenantId", query.TenantId),
             ("integrationId", query.IntegrationId),
             ("enabled", query.Enabled is { } e ? (e ? "true" : "false") : null));
-        await audit.EnqueueAsync(AuditAction.AdminQuery, tenantId, detail, cancellationToken);
+        await audit.EnqueueAsync(AuditAction.AdminQuery, filter.TenantId, detail, cancellationToken);
         return page;
     }
 }
