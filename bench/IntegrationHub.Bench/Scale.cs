@@ -49,7 +49,7 @@ internal static class Scale
                 results.Add(await MeasureAsync(layout, sandbox, credentials, tenants, clock, failures));
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException or SqliteException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException or SqliteException or TaskCanceledException)
         {
             failures.Add($"The run stopped: {ex.Message}");
         }
@@ -252,7 +252,9 @@ internal static class Scale
 
     private static async Task<JsonElement> PostRunAsync(Hub hub, string path)
     {
-        using var response = await hub.Admin.PostAsync(path, null);
+        using var client = new HttpClient { BaseAddress = hub.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-Api-Key", hub.Admin.DefaultRequestHeaders.GetValues("X-Api-Key").First());
+        using var response = await client.PostAsync(path, null);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

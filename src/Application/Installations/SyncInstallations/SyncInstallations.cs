@@ -123,10 +123,12 @@ internal sealed partial class SyncInstallationsCommandHandler(
         var after = 0L;
         while (true)
         {
+            // A range of the primary key, filtered here: with the filter in SQL, SQLite chose the (Environment, Enabled)
+            // index and sorted every match for each page (a scan of the table a page: quadratic, minutes at 500,000).
             var page = await db.Installations.AsNoTracking()
-                .Where(i => i.Environment == environment && i.RemovedAt == null && i.Id > after)
+                .Where(i => i.Id > after)
                 .OrderBy(i => i.Id)
-                .Select(i => new { i.Id, i.TenantId, i.InstallationId })
+                .Select(i => new { i.Id, i.TenantId, i.InstallationId, i.Environment, Active = i.RemovedAt == null })
                 .Take(ChunkSize)
                 .ToListAsync(cancellationToken);
             if (page.Count == 0)
@@ -135,7 +137,9 @@ internal sealed partial class SyncInstallationsCommandHandler(
             }
 
             after = page[^1].Id;
-            var vanished = page.Where(i => !pass.Seen.Contains(SyncPass.Key(i.TenantId, i.InstallationId))).ToList();
+            var vanished = page
+                .Where(i => i.Active && i.Environment == environment && !pass.Seen.Contains(SyncPass.Key(i.TenantId, i.InstallationId)))
+                .ToList();
             if (vanished.Count == 0)
             {
                 continue;
