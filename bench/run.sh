@@ -9,6 +9,9 @@
 # --quick (CI) takes under three minutes and fails only when a benchmark does not complete or an invariant
 # breaks (P2's upstream call count is not exactly one per tenant; P7's receiver misses a message id or a delivery
 # is not Delivered); the full run takes about 16 minutes.
+# --scale (not in CI) measures how the cost grows with the number of customers instead: 10,000 and 100,000 tenants with
+# 5 installations each (sync, CSV export, deep admin query, token memory, reconciler pass) and writes
+# bench/results/scale.md (--out FILE elsewhere); it takes about 10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

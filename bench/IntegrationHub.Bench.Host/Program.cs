@@ -12,5 +12,5 @@ public sealed class BenchHostProgram
     {
     }
 
-    public static Task<int> Main(string[] args) => HubHost.RunAsync(args, app => app.MapBenchEndpoints());
+    public static Task<int> Main(string[] args) => HubHost.RunAsync(args, app => app.MapBenchEndpoints().MapScaleEndpoints());
 }

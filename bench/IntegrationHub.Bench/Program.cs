@@ -3,6 +3,11 @@ using IntegrationHub.Bench;
 
 // bench/run.sh builds Release and runs this on the load core: `IntegrationHub.Bench [--quick] [--only P9,P10] [--out FILE]`.
 // --only runs the benchmarks of the goals named (P1, P2 and P8 run together, as do P3, P5 and P6).
+if (args.Contains(Scale.Flag))
+{
+    return await Scale.RunAsync(args);
+}
+
 if (args is [DirectClient.Command, ..])
 {
     return await DirectClient.RunAsync(args);

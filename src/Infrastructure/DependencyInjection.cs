@@ -94,7 +94,9 @@ public static class DependencyInjection
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DatabaseInitializerHostedService>();
-        services.AddHostedService<SqliteStatistics>(); // after the initializer: hosted services start in order
+        services.AddSingleton<SqliteStatistics>();
+        services.AddSingleton<IQueryPlannerStatistics>(sp => sp.GetRequiredService<SqliteStatistics>());
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteStatistics>()); // after the initializer: hosted services start in order
     }
 
     private static void AddAlloy(IServiceCollection services)

@@ -25,6 +25,7 @@ internal static class ControlEndpoints
         control.MapPost("/reset", Reset);
         control.MapGet("/users", Users);
         control.MapGet("/events", ReceivedEvents);
+        SeedEndpoints.Map(control);
     }
 
     public static IResult Health() => SandboxResults.Ok(new HealthResponse("Healthy"));

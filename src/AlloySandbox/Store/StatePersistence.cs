@@ -51,7 +51,9 @@ internal sealed class StatePersistence : IDisposable
 
         try
         {
-            return (StoredState?)JsonSerializer.Deserialize(File.ReadAllBytes(StateFile), SandboxJson.StateFileOptions.GetTypeInfo(typeof(StoredState)));
+            // Read as a stream: a large state (100,000 users, 500,000 installations) is never held as one byte array.
+            using var file = new FileStream(StateFile, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+            return (StoredState?)JsonSerializer.Deserialize(file, SandboxJson.StateFileOptions.GetTypeInfo(typeof(StoredState)));
         }
         catch (JsonException ex)
         {

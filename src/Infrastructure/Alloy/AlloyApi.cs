@@ -33,8 +33,9 @@ public interface IAlloyApi
     [Get("/integrations")]
     Task<IApiResponse<DataList<IntegrationDto>>> ListIntegrationsAsync([Query] string userId, CancellationToken cancellationToken);
 
+    /// <summary>N1, the whole account: the raw answer, read as a stream (<see cref="InstallationListingReader"/>); the caller disposes it.</summary>
     [Get("/installations")]
-    Task<IApiResponse<DataList<InstallationDto>>> ListInstallationsAsync(CancellationToken cancellationToken);
+    Task<HttpResponseMessage> StreamInstallationsAsync(CancellationToken cancellationToken);
 
     [Get("/events")]
     Task<IApiResponse<DataList<CustomEventDto>>> ListEventsAsync(CancellationToken cancellationToken);
@@ -90,7 +91,7 @@ public sealed record AlloyErrorBody(string? Message);
 [JsonSerializable(typeof(DataList<AlloyUserDto>))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(DataList<IntegrationDto>))]
-[JsonSerializable(typeof(DataList<InstallationDto>))]
+[JsonSerializable(typeof(InstallationDto))]
 [JsonSerializable(typeof(AlloyErrorBody))]
 [JsonSerializable(typeof(DataList<CustomEventDto>))]
 [JsonSerializable(typeof(RunEventRequest))]

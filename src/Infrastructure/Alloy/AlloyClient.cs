@@ -210,26 +210,139 @@ public sealed partial class AlloyClient(
     }
 
     public Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken) =>
-        installationListings.ListAsync(ListAllInstallationsAsync, cancellationToken);
+        installationListings.ListAsync(ct => CollectInstallationsAsync(static _ => true, ct), cancellationToken);
 
-    private async Task<Result<IReadOnlyList<AlloyInstallation>>> ListAllInstallationsAsync(CancellationToken cancellationToken)
+    public Task<Result<IReadOnlyList<AlloyInstallation>>> ListUserInstallationsAsync(string userId, CancellationToken cancellationToken) =>
+        installationListings.ListForUserAsync(userId, CollectInstallationsAsync, cancellationToken);
+
+    public Task<Result> ReadInstallationsAsync(
+        int chunkSize, Func<IReadOnlyList<AlloyInstallation>, CancellationToken, Task> onChunk, CancellationToken cancellationToken) =>
+        StreamInstallationsAsync(chunkSize, static _ => true, onChunk, cancellationToken);
+
+    /// <summary>One listing, keeping only what <paramref name="keep"/> accepts.</summary>
+    private async Task<Result<IReadOnlyList<AlloyInstallation>>> CollectInstallationsAsync(Func<AlloyInstallation, bool> keep, CancellationToken cancellationToken)
     {
-        var response = await CallAsync("GET /installations", api.ListInstallationsAsync, cancellationToken);
-        if (!response.IsSuccess)
+        var kept = new List<AlloyInstallation>();
+        var read = await StreamInstallationsAsync(
+            ListingChunk,
+            keep,
+            (chunk, _) =>
+            {
+                kept.AddRange(chunk);
+                return Task.CompletedTask;
+            },
+            cancellationToken);
+        return read.IsSuccess ? kept : read.Error;
+    }
+
+    private const int ListingChunk = 1000;
+
+    /// <summary>
+    /// <c>GET /installations</c> read as a stream (<see cref="InstallationListingReader"/>): complete entries that
+    /// <paramref name="keep"/> accepts go to <paramref name="onChunk"/>, a chunk at a time; nothing else is held.
+    /// </summary>
+    private async Task<Result> StreamInstallationsAsync(
+        int chunkSize,
+        Func<AlloyInstallation, bool> keep,
+        Func<IReadOnlyList<AlloyInstallation>, CancellationToken, Task> onChunk,
+        CancellationToken cancellationToken)
+    {
+        const string endpoint = "GET /installations";
+        HttpResponseMessage response;
+        try
         {
-            return response.Error;
+            response = await api.StreamInstallationsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            LogUnreachable(logger, endpoint, $"{ex.GetType().Name}: {ex.Message} {ex.InnerException?.GetType().Name} {ex.InnerException?.Message}");
+            return AlloyErrors.Unavailable($"Alloy did not answer {endpoint} ({Describe(ex)}).");
         }
 
-        var (status, body, error) = response.Value;
-        if (body?.Data is not { } data)
+        using (response)
         {
-            return Failure(status, error, "GET /installations");
-        }
+            var status = response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                var message = ReadMessage(await ReadErrorBodyAsync(response, cancellationToken));
+                if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                {
+                    return AlloyErrors.KeyRejected(provisioning.CurrentValue.KeyRejectedRetryDelay);
+                }
 
-        return data
-            .Where(i => !string.IsNullOrEmpty(i.InstallationId) && !string.IsNullOrEmpty(i.UserId))
-            .Select(i => new AlloyInstallation(i.InstallationId!, i.IntegrationId ?? string.Empty, i.UserId!, i.Enabled ?? false, i.InstalledAt))
-            .ToList();
+                if (IsTransient(status))
+                {
+                    LogTransient(logger, endpoint, (int)status);
+                    return AlloyErrors.Unavailable(
+                        $"Alloy answered {endpoint} with {(int)status}{(message is null ? string.Empty : $": {message}")}.", RetryAfter(response.Headers.RetryAfter));
+                }
+
+                return Failure(status, message, endpoint);
+            }
+
+            var mapped = new List<AlloyInstallation>(Math.Min(chunkSize, 4096));
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                var sawData = await InstallationListingReader.ReadAsync(
+                    body,
+                    chunkSize,
+                    async (entries, ct) =>
+                    {
+                        mapped.Clear();
+                        foreach (var i in entries)
+                        {
+                            if (!string.IsNullOrEmpty(i.InstallationId) && !string.IsNullOrEmpty(i.UserId))
+                            {
+                                var installation = new AlloyInstallation(i.InstallationId, i.IntegrationId ?? string.Empty, i.UserId, i.Enabled ?? false, i.InstalledAt);
+                                if (keep(installation))
+                                {
+                                    mapped.Add(installation);
+                                }
+                            }
+                        }
+
+                        if (mapped.Count > 0)
+                        {
+                            await onChunk(mapped, ct);
+                        }
+                    },
+                    cancellationToken);
+                return sawData ? Result.Success() : Failure(status, null, endpoint);
+            }
+            catch (JsonException ex)
+            {
+                LogMalformedListing(logger, endpoint, ex.Message);
+                return AlloyErrors.Rejected($"Alloy answered {endpoint} with a body that is not the documented listing: {Clip(ex.Message)}");
+            }
+            catch (Exception ex) when (IsTransport(ex, cancellationToken))
+            {
+                LogUnreachable(logger, endpoint, $"{ex.GetType().Name}: {ex.Message} (while reading the listing)");
+                return AlloyErrors.Unavailable($"Alloy's answer to {endpoint} broke off ({Describe(ex)}).");
+            }
+        }
+    }
+
+    /// <summary>An error answer's body, at most 64 KiB of it (enough for Alloy's <c>message</c>).</summary>
+    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[64 * 1024];
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
+        }
+        catch (Exception ex) when (IsTransport(ex, cancellationToken))
+        {
+            return null;
+        }
     }
 
     public async Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken)
@@ -351,9 +464,10 @@ public sealed partial class AlloyClient(
         _ => "connection failed",
     };
 
-    private static TimeSpan? RetryAfter(IApiResponse response)
+    private static TimeSpan? RetryAfter(IApiResponse response) => RetryAfter(response.Headers?.RetryAfter);
+
+    private static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)
     {
-        var retryAfter = response.Headers?.RetryAfter;
         if (retryAfter?.Delta is { } delta)
         {
             return delta;
@@ -362,16 +476,18 @@ public sealed partial class AlloyClient(
         return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 
-    private static string? ReadMessage(ApiException? error)
+    private static string? ReadMessage(ApiException? error) => ReadMessage(error?.Content);
+
+    private static string? ReadMessage(string? content)
     {
-        if (string.IsNullOrWhiteSpace(error?.Content))
+        if (string.IsNullOrWhiteSpace(content))
         {
             return null;
         }
 
         try
         {
-            var body = JsonSerializer.Deserialize(error.Content, AlloyJsonContext.Default.AlloyErrorBody);
+            var body = JsonSerializer.Deserialize(content, AlloyJsonContext.Default.AlloyErrorBody);
             return body?.Message is { Length: > 0 } m ? Clip(m) : null;
         }
         catch (JsonException)
@@ -384,6 +500,9 @@ public sealed partial class AlloyClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy {Endpoint} unreachable: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy {Endpoint} answered a body that is not the documented listing: {Reason}")]
+    private static partial void LogMalformedListing(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy {Endpoint} answered {Status} after retries")]
     private static partial void LogTransient(ILogger logger, string endpoint, int status);

@@ -19,6 +19,9 @@ namespace IntegrationHub.Infrastructure.Alloy;
 /// <see cref="HubAlloyOptions.CoalesceInstallationListings"/> = false makes every caller call Alloy itself. The
 /// upstream call takes no caller's cancellation (others wait on it); a cancelled caller only stops waiting. Per
 /// process: nothing here is needed for correctness.
+/// A caller that needs one user's installations (<see cref="ListForUserAsync"/>) names the user: the shared listing is
+/// read as a stream and keeps only the entries of the users whose callers share it, so what a burst holds grows with
+/// the burst, not with the account.
 /// </summary>
 public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions> options, TimeProvider time)
 {
@@ -26,14 +29,42 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
     private readonly TimeProvider _time = time;
     private readonly Dictionary<AlloyEnvironment, Flight> _flights = [];
 
-    public async Task<Result<IReadOnlyList<AlloyInstallation>>> ListAsync(
+    /// <summary>The whole account's listing, shared as described above.</summary>
+    public Task<Result<IReadOnlyList<AlloyInstallation>>> ListAsync(
         Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch,
         CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return JoinAsync(null, (_, ct) => fetch(ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// The installations of <paramref name="userId"/>, from a listing shared as described above. <paramref name="fetch"/>
+    /// lists the account keeping only the entries its filter accepts: the users of every caller sharing that call.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<AlloyInstallation>>> ListForUserAsync(
+        string userId,
+        Func<Func<AlloyInstallation, bool>, CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(fetch);
+        var listed = await JoinAsync(userId, (keep, ct) => fetch(keep, ct), cancellationToken);
+        if (!listed.IsSuccess)
+        {
+            return listed;
+        }
+
+        return listed.Value.Where(i => string.Equals(i.UserId, userId, StringComparison.Ordinal)).ToList();
+    }
+
+    private async Task<Result<IReadOnlyList<AlloyInstallation>>> JoinAsync(
+        string? userId, Fetch fetch, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (!settings.CoalesceInstallationListings)
         {
-            return await fetch(cancellationToken);
+            return await fetch(Keep(userId is null ? null : [userId]), cancellationToken);
         }
 
         Task<Result<IReadOnlyList<AlloyInstallation>>> listing;
@@ -45,11 +76,17 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
                 _flights[settings.Environment] = flight;
             }
 
-            listing = flight.Join(fetch);
+            listing = flight.Join(userId, fetch);
         }
 
         return await listing.WaitAsync(cancellationToken);
     }
+
+    /// <summary>What a listing keeps: every entry (<paramref name="users"/> null: a caller wants the whole account) or those users'.</summary>
+    private static Func<AlloyInstallation, bool> Keep(HashSet<string>? users) =>
+        users is null ? static _ => true : i => users.Contains(i.UserId);
+
+    private delegate Task<Result<IReadOnlyList<AlloyInstallation>>> Fetch(Func<AlloyInstallation, bool> keep, CancellationToken cancellationToken);
 
     /// <summary>The listing in flight for one environment and the one queued behind it; guarded by the coalescer's gate.</summary>
     private sealed class Flight(InstallationListingCoalescer owner, AlloyEnvironment environment, TimeSpan gather)
@@ -58,13 +95,16 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
 
         private Task<Result<IReadOnlyList<AlloyInstallation>>>? _current;
         private TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>? _next;
-        private Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>>? _nextFetch;
+        private Fetch? _nextFetch;
 
-        public Task<Result<IReadOnlyList<AlloyInstallation>>> Join(Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch)
+        /// <summary>The users whose callers wait for the queued listing; null once one of them wants the whole account.</summary>
+        private HashSet<string>? _nextUsers;
+
+        public Task<Result<IReadOnlyList<AlloyInstallation>>> Join(string? userId, Fetch fetch)
         {
             if (_current is null)
             {
-                _current = RunAsync(fetch, owner._time.GetUtcNow() + gather);
+                _current = RunAsync(fetch, Keep(userId is null ? null : new HashSet<string>(StringComparer.Ordinal) { userId }), owner._time.GetUtcNow() + gather);
                 return _current;
             }
 
@@ -74,13 +114,21 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
                 _next = new TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _nextFetch = fetch;
                 _nextAskedAt = owner._time.GetUtcNow();
+                _nextUsers = userId is null ? null : new HashSet<string>(StringComparer.Ordinal) { userId };
+            }
+            else if (userId is null)
+            {
+                _nextUsers = null;
+            }
+            else
+            {
+                _nextUsers?.Add(userId);
             }
 
             return _next.Task;
         }
 
-        private async Task<Result<IReadOnlyList<AlloyInstallation>>> RunAsync(
-            Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>> fetch, DateTimeOffset startAt)
+        private async Task<Result<IReadOnlyList<AlloyInstallation>>> RunAsync(Fetch fetch, Func<AlloyInstallation, bool> keep, DateTimeOffset startAt)
         {
             await Task.Yield(); // never run the call under the gate
             try
@@ -91,7 +139,7 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
                     await Task.Delay(wait, owner._time);
                 }
 
-                return await fetch(CancellationToken.None);
+                return await fetch(keep, CancellationToken.None);
             }
             finally
             {
@@ -99,18 +147,20 @@ public sealed class InstallationListingCoalescer(IOptionsMonitor<HubAlloyOptions
             }
         }
 
-        /// <summary>The current listing ended: the queued one (if any) becomes current and starts now.</summary>
+        /// <summary>The current listing ended: the queued one (if any) becomes current and starts now; its users are final.</summary>
         private void Promote()
         {
             TaskCompletionSource<Result<IReadOnlyList<AlloyInstallation>>>? waiting;
-            Func<CancellationToken, Task<Result<IReadOnlyList<AlloyInstallation>>>>? fetch;
+            Fetch? fetch;
             lock (owner._gate)
             {
                 waiting = _next;
                 fetch = _nextFetch;
+                var users = _nextUsers;
                 _next = null;
                 _nextFetch = null;
-                _current = waiting is null || fetch is null ? null : RunAsync(fetch, _nextAskedAt + gather);
+                _nextUsers = null;
+                _current = waiting is null || fetch is null ? null : RunAsync(fetch, Keep(users), _nextAskedAt + gather);
                 if (_current is null)
                 {
                     owner._flights.Remove(environment);

@@ -196,6 +196,7 @@ public sealed class AlloyClientTests
 
         // Assert
         result.Error.ShouldNotBeNull();
+        result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
         result.Error.Type.ShouldBe(ErrorType.Unavailable);
         result.Error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(17));
@@ -212,6 +213,7 @@ public sealed class AlloyClientTests
         var result = await client.CreateUserTokenAsync("u-1", TestContext.Current.CancellationToken);
 
         // Assert
+        result.Error.ShouldNotBeNull();
         result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
         result.Error.RetryAfter.ShouldNotBeNull();
@@ -234,6 +236,7 @@ public sealed class AlloyClientTests
 
         // Assert
         result.Error.ShouldNotBeNull();
+        result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
         result.Error.Description.ShouldContain(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -249,6 +252,7 @@ public sealed class AlloyClientTests
 
         // Assert
         result.Error.ShouldNotBeNull();
+        result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
         result.Error.Description.ShouldContain("connection failed");
     }
@@ -263,6 +267,7 @@ public sealed class AlloyClientTests
         var result = await client.CreateUserTokenAsync("u-1", TestContext.Current.CancellationToken);
 
         // Assert
+        result.Error.ShouldNotBeNull();
         result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
         result.Error.Description.ShouldContain("timed out");
@@ -394,6 +399,77 @@ public sealed class AlloyClientTests
         // Assert
         result.Error.ShouldNotBeNull();
         result.Error.Code.ShouldBe(AlloyErrors.RejectedCode);
+    }
+
+    [Fact]
+    public async Task ListUserInstallationsAsync_WhenTheAccountListsManyUsers_ShouldKeepOnlyThatUsersEntries()
+    {
+        // Arrange: 3,000 installations of 600 users.
+        var entries = Enumerable.Range(0, 3000).Select(n => $$"""{"installationId":"i-{{n}}","integrationId":"int-{{n % 7}}","userId":"u-{{n % 600}}","enabled":true}""");
+        var client = NewClient(new StubHttpHandler(HttpStatusCode.OK, $$"""{"data":[{{string.Join(",", entries)}}]}"""));
+
+        // Act
+        var result = await client.ListUserInstallationsAsync("u-42", TestContext.Current.CancellationToken);
+
+        // Assert
+        result.Value.Select(i => i.InstallationId).ShouldBe(["i-42", "i-642", "i-1242", "i-1842", "i-2442"]);
+    }
+
+    [Fact]
+    public async Task ReadInstallationsAsync_WhenTheAccountIsLarge_ShouldHandOnChunksOfAboutTheAskedSize()
+    {
+        // Arrange
+        var entries = Enumerable.Range(0, 2500).Select(n => $$"""{"installationId":"i-{{n}}","userId":"u-{{n}}"}""");
+        var client = NewClient(new StubHttpHandler(HttpStatusCode.OK, $$"""{"data":[{{string.Join(",", entries)}}]}"""));
+        var chunks = new List<int>();
+        var ids = new HashSet<string>();
+
+        // Act
+        var result = await client.ReadInstallationsAsync(
+            1000,
+            (chunk, _) =>
+            {
+                chunks.Add(chunk.Count);
+                ids.UnionWith(chunk.Select(i => i.InstallationId));
+                return Task.CompletedTask;
+            },
+            TestContext.Current.CancellationToken);
+
+        // Assert
+        result.IsSuccess.ShouldBeTrue();
+        ids.Count.ShouldBe(2500);
+        chunks.Sum().ShouldBe(2500);
+        chunks.ShouldAllBe(c => c >= 1 && c < 2000);
+    }
+
+    [Fact]
+    public async Task ListInstallationsAsync_WhenTheBodyIsMalformed_ShouldAnswerARejectedErrorNamingIt()
+    {
+        // Arrange
+        var client = NewClient(new StubHttpHandler(HttpStatusCode.OK, """{"data":[{"installationId":"i-1","userId":"u-1"},{"installationId":"""));
+
+        // Act
+        var result = await client.ListInstallationsAsync(TestContext.Current.CancellationToken);
+
+        // Assert
+        result.IsSuccess.ShouldBeFalse();
+        result.Error.Code.ShouldBe(AlloyErrors.RejectedCode);
+        result.Error!.Description.ShouldContain("not the documented listing");
+    }
+
+    [Fact]
+    public async Task ListInstallationsAsync_WhenAlloyAnswers503_ShouldAnswerUnavailable()
+    {
+        // Arrange
+        var client = NewClient(new StubHttpHandler(HttpStatusCode.ServiceUnavailable, """{"message":"maintenance"}"""));
+
+        // Act
+        var result = await client.ListInstallationsAsync(TestContext.Current.CancellationToken);
+
+        // Assert
+        result.Error.ShouldNotBeNull();
+        result.Error.Code.ShouldBe(AlloyErrors.UnavailableCode);
+        result.Error!.Description.ShouldContain("maintenance");
     }
 
     private static AlloyClient NewClient(StubHttpHandler handler, ProvisioningOptions? provisioning = null)

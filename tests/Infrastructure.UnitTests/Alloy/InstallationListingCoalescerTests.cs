@@ -117,6 +117,50 @@ public sealed class InstallationListingCoalescerTests
         _calls.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task ListForUserAsync_WhenUsersShareAListing_ShouldKeepOnlyTheirEntriesAndAnswerEachItsOwn()
+    {
+        // Arrange: a first listing in flight; three users then wait for the next one.
+        var coalescer = NewCoalescer();
+        var account = Enumerable.Range(0, 100).Select(n => new AlloyInstallation($"i-{n}", "int", $"u-{n % 10}", true, null)).ToList();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var keptCounts = new List<int>();
+        Task<Result<IReadOnlyList<AlloyInstallation>>> Fetch(Func<AlloyInstallation, bool> keep)
+        {
+            Interlocked.Increment(ref _calls);
+            return ListAfterGateAsync();
+
+            async Task<Result<IReadOnlyList<AlloyInstallation>>> ListAfterGateAsync()
+            {
+                await gate.Task;
+                var kept = account.Where(keep).ToList();
+                lock (keptCounts)
+                {
+                    keptCounts.Add(kept.Count);
+                }
+
+                return kept;
+            }
+        }
+
+        var first = coalescer.ListForUserAsync("u-0", (keep, _) => Fetch(keep), CancellationToken.None);
+        await Poll.UntilAsync(() => Volatile.Read(ref _calls) == 1, "the first call to start");
+
+        // Act
+        var later = new[] { "u-1", "u-2", "u-2" }.Select(u => coalescer.ListForUserAsync(u, (keep, _) => Fetch(keep), CancellationToken.None)).ToList();
+        gate.SetResult();
+        var answers = await Task.WhenAll(later);
+
+        // Assert
+        (await first).Value.Select(i => i.UserId).Distinct().ShouldBe(["u-0"]);
+        answers[0].Value.Count.ShouldBe(10);
+        answers[0].Value.ShouldAllBe(i => i.UserId == "u-1");
+        answers[1].Value.ShouldAllBe(i => i.UserId == "u-2");
+        answers[2].Value.Count.ShouldBe(10);
+        _calls.ShouldBe(2);
+        keptCounts.ShouldBe([10, 20]); // each call kept only the waiting users' entries, never the account's 100
+    }
+
     private InstallationListingCoalescer NewCoalescer() => new(new TestOptionsMonitor<HubAlloyOptions>(_options), TimeProvider.System);
 
     private Task<Result<IReadOnlyList<AlloyInstallation>>> Fetch(Task<Result<IReadOnlyList<AlloyInstallation>>> answer)

@@ -38,6 +38,43 @@ public interface IAlloyClient
     /// <summary>Every installation of the whole Alloy account (Alloy has no per-user filter).</summary>
     Task<Result<IReadOnlyList<AlloyInstallation>>> ListInstallationsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The installations of one user. Alloy lists only the whole account (N1): the adapter reads that listing as a
+    /// stream and keeps only this user's entries (and those of concurrent callers sharing the call). The default filters
+    /// <see cref="ListInstallationsAsync"/>.
+    /// </summary>
+    async Task<Result<IReadOnlyList<AlloyInstallation>>> ListUserInstallationsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var listed = await ListInstallationsAsync(cancellationToken);
+        return listed.IsSuccess
+            ? listed.Value.Where(i => string.Equals(i.UserId, userId, StringComparison.Ordinal)).ToList()
+            : listed.Error;
+    }
+
+    /// <summary>
+    /// Every installation of the whole account, handed to <paramref name="onChunk"/> in chunks of about
+    /// <paramref name="chunkSize"/> as they are read, never the whole list at once (the list passed is reused between
+    /// calls). A failure part-way answers an error after some chunks were handed on. The default chunks
+    /// <see cref="ListInstallationsAsync"/>.
+    /// </summary>
+    async Task<Result> ReadInstallationsAsync(
+        int chunkSize, Func<IReadOnlyList<AlloyInstallation>, CancellationToken, Task> onChunk, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onChunk);
+        var listed = await ListInstallationsAsync(cancellationToken);
+        if (!listed.IsSuccess)
+        {
+            return listed.Error;
+        }
+
+        foreach (var chunk in listed.Value.Chunk(Math.Max(1, chunkSize)))
+        {
+            await onChunk(chunk, cancellationToken);
+        }
+
+        return Result.Success();
+    }
+
     /// <summary>The account's custom events (names, descriptions, example payloads).</summary>
     Task<Result<IReadOnlyList<AlloyCustomEvent>>> ListEventsAsync(CancellationToken cancellationToken);
 

@@ -40,7 +40,8 @@ internal sealed class RefreshInstallationsCommandHandler(
         }
 
         var (environment, userId) = (account.Value.Environment, account.Value.UserId!);
-        var listed = await alloy.ListInstallationsAsync(cancellationToken);
+        // Alloy lists the whole account; only this user's entries are kept from the stream.
+        var listed = await alloy.ListUserInstallationsAsync(userId, cancellationToken);
         if (!listed.IsSuccess)
         {
             return listed.Error;
@@ -54,7 +55,6 @@ internal sealed class RefreshInstallationsCommandHandler(
             : [];
 
         var snapshots = listed.Value
-            .Where(i => string.Equals(i.UserId, userId, StringComparison.Ordinal))
             .Select(i => new InstallationSnapshot(
                 i.InstallationId,
                 i.IntegrationId,

@@ -63,13 +63,13 @@ internal sealed partial class ResolveInstallationWebhookCommandHandler(
             return webhook.Status;
         }
 
-        var listed = await alloy.ListInstallationsAsync(cancellationToken);
+        var listed = await alloy.ListUserInstallationsAsync(userId, cancellationToken);
         if (!listed.IsSuccess)
         {
             return await RetryOrGiveUpAsync(webhook, listed.Error.Code, cancellationToken);
         }
 
-        var mine = listed.Value.Where(i => string.Equals(i.UserId, userId, StringComparison.Ordinal)).ToList();
+        var mine = listed.Value;
         var match = mine
             .Where(i => string.Equals(i.IntegrationId, webhook.IntegrationId, StringComparison.Ordinal))
             .OrderByDescending(i => i.Enabled)

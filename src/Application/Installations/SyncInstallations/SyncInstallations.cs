@@ -32,6 +32,7 @@ internal sealed partial class SyncInstallationsCommandHandler(
     IAlloyClient alloy,
     UserIntegrationsCache userIntegrations,
     InstallationSynchronizer synchronizer,
+    IQueryPlannerStatistics statistics,
     IBackgroundJobs jobs,
     AuditTrail audit,
     IOptionsMonitor<HubAlloyOptions> hub,
@@ -39,55 +40,136 @@ internal sealed partial class SyncInstallationsCommandHandler(
     TimeProvider time,
     ILogger<SyncInstallationsCommandHandler> logger) : ICommandHandler<SyncInstallationsCommand, Result<SyncInstallationsResult>>
 {
+    /// <summary>
+    /// Listed installations handled at once: the memory the sync holds is a chunk (plus 8 bytes per listed installation
+    /// to detect removals), not the account; each chunk costs two indexed queries and one save.
+    /// </summary>
+    internal const int ChunkSize = 1000;
+
     public async ValueTask<Result<SyncInstallationsResult>> Handle(SyncInstallationsCommand command, CancellationToken cancellationToken)
     {
         var environment = hub.CurrentValue.Environment;
-        var accounts = await db.AlloyAccounts.AsNoTracking()
-            .Where(a => a.Environment == environment && a.State == ProvisioningState.Provisioned && a.UserId != null)
-            .Select(a => new { a.Id, a.TenantId, UserId = a.UserId! })
-            .ToListAsync(cancellationToken);
-        if (accounts.Count == 0)
+        var provisioned = db.AlloyAccounts.AsNoTracking()
+            .Where(a => a.Environment == environment && a.State == ProvisioningState.Provisioned && a.UserId != null);
+        if (!await provisioned.AnyAsync(cancellationToken))
         {
             return new SyncInstallationsResult(0, 0, 0, false);
         }
 
-        var listed = await alloy.ListInstallationsAsync(cancellationToken);
-        if (!listed.IsSuccess)
+        // Alloy's listing is read as a stream and compared with the records a chunk at a time (never held whole).
+        var pass = new SyncPass(await KnownNamesAsync(environment, cancellationToken));
+        var read = await alloy.ReadInstallationsAsync(ChunkSize, (chunk, ct) => ApplyChunkAsync(pass, environment, chunk, ct), cancellationToken);
+        if (!read.IsSuccess)
         {
-            return listed.Error;
+            ReportWritten(pass);
+            return read.Error;
         }
 
-        var byUser = listed.Value.GroupBy(i => i.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var active = (await db.Installations.AsNoTracking()
-                .Where(i => i.Environment == environment && i.RemovedAt == null)
-                .Select(i => i.TenantId)
-                .Distinct()
-                .ToListAsync(cancellationToken))
-            .ToHashSet();
-        var names = await KnownNamesAsync(environment, cancellationToken);
+        await MarkVanishedAsync(pass, environment, cancellationToken);
+        ReportWritten(pass);
 
-        var tenants = 0;
-        var installations = 0;
-        foreach (var account in accounts)
+        var accounts = await provisioned.Select(a => new { a.Id, a.TenantId, UserId = a.UserId! }).ToListAsync(cancellationToken);
+        var (missing, tripped) = await DetectDriftAsync(accounts.Select(a => (a.Id, a.TenantId, a.UserId)).ToList(), cancellationToken);
+        return new SyncInstallationsResult(pass.Tenants.Count, pass.Installations, missing, tripped);
+    }
+
+    /// <summary>One chunk: the provisioned accounts of its users (one indexed query), then the records of its installations.</summary>
+    private async Task ApplyChunkAsync(SyncPass pass, AlloyEnvironment environment, IReadOnlyList<AlloyInstallation> chunk, CancellationToken cancellationToken)
+    {
+        var userIds = chunk.Select(i => i.UserId).Distinct(StringComparer.Ordinal).ToList();
+        var tenantsByUser = (await db.AlloyAccounts.AsNoTracking()
+                .Where(a => a.Environment == environment && a.State == ProvisioningState.Provisioned && a.UserId != null && userIds.Contains(a.UserId))
+                .Select(a => new { a.TenantId, UserId = a.UserId! })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(a => a.UserId, a => a.TenantId, StringComparer.Ordinal);
+
+        var listed = new List<(TenantId, InstallationSnapshot)>(chunk.Count);
+        var namesAsked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var installation in chunk)
         {
-            var current = byUser.GetValueOrDefault(account.UserId) ?? [];
-            if (current.Count == 0 && !active.Contains(account.TenantId))
+            if (!tenantsByUser.TryGetValue(installation.UserId, out var tenantId))
+            {
+                continue; // not a provisioned tenant's user
+            }
+
+            if (!pass.Names.ContainsKey(installation.IntegrationId) && namesAsked.Add(installation.UserId))
+            {
+                await AddNamesAsync(pass.Names, environment, installation.UserId, cancellationToken);
+            }
+
+            pass.Seen.Add(SyncPass.Key(tenantId, installation.InstallationId));
+            pass.Tenants.Add(SyncPass.Key(tenantId, string.Empty));
+            pass.Installations++;
+            listed.Add((tenantId, new InstallationSnapshot(
+                installation.InstallationId,
+                installation.IntegrationId,
+                pass.Names.GetValueOrDefault(installation.IntegrationId, string.Empty),
+                installation.Enabled,
+                installation.InstalledAt)));
+        }
+
+        if (listed.Count > 0)
+        {
+            pass.Written += await synchronizer.ApplyListedAsync(environment, listed, InstallationChangeSource.Sync, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The provisioned tenants' records that are still active but were not listed: removed in Alloy. Read a page at a
+    /// time in id order (keyset), so this too holds a page, not the table.
+    /// </summary>
+    private async Task MarkVanishedAsync(SyncPass pass, AlloyEnvironment environment, CancellationToken cancellationToken)
+    {
+        var after = 0L;
+        while (true)
+        {
+            // A range of the primary key, filtered here: with the filter in SQL, SQLite chose the (Environment, Enabled)
+            // index and sorted every match for each page (a scan of the table a page: quadratic, minutes at 500,000).
+            var page = await db.Installations.AsNoTracking()
+                .Where(i => i.Id > after)
+                .OrderBy(i => i.Id)
+                .Select(i => new { i.Id, i.TenantId, i.InstallationId, i.Environment, Active = i.RemovedAt == null })
+                .Take(ChunkSize)
+                .ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            after = page[^1].Id;
+            var vanished = page
+                .Where(i => i.Active && i.Environment == environment && !pass.Seen.Contains(SyncPass.Key(i.TenantId, i.InstallationId)))
+                .ToList();
+            if (vanished.Count == 0)
             {
                 continue;
             }
 
-            await AddMissingNamesAsync(names, current, environment, account.UserId, cancellationToken);
-            var snapshots = current
-                .Select(i => new InstallationSnapshot(i.InstallationId, i.IntegrationId, names.GetValueOrDefault(i.IntegrationId, string.Empty), i.Enabled, i.InstalledAt))
-                .ToList();
-            await synchronizer.SyncTenantAsync(account.TenantId, environment, snapshots, InstallationChangeSource.Sync, cancellationToken);
-            db.ClearChangeTracker();
-            tenants++;
-            installations += current.Count;
+            // Only the records of tenants the sync covers (provisioned with an Alloy user), as each tenant's refresh would.
+            var tenantIds = vanished.Select(i => i.TenantId).Distinct().ToList();
+            var covered = (await db.AlloyAccounts.AsNoTracking()
+                    .Where(a => a.Environment == environment && a.State == ProvisioningState.Provisioned && a.UserId != null && tenantIds.Contains(a.TenantId))
+                    .Select(a => a.TenantId)
+                    .ToListAsync(cancellationToken))
+                .ToHashSet();
+            var ids = vanished.Where(i => covered.Contains(i.TenantId)).Select(i => i.Id).ToList();
+            if (ids.Count > 0)
+            {
+                await synchronizer.MarkRemovedAsync(ids, InstallationChangeSource.Sync, cancellationToken);
+                foreach (var tenantId in vanished.Where(i => covered.Contains(i.TenantId)).Select(i => i.TenantId))
+                {
+                    pass.Tenants.Add(SyncPass.Key(tenantId, string.Empty));
+                }
+            }
         }
+    }
 
-        var (missing, tripped) = await DetectDriftAsync(accounts.Select(a => (a.Id, a.TenantId, a.UserId)).ToList(), cancellationToken);
-        return new SyncInstallationsResult(tenants, installations, missing, tripped);
+    private void ReportWritten(SyncPass pass)
+    {
+        if (pass.Written > 0)
+        {
+            statistics.RowsWritten(pass.Written);
+        }
     }
 
     private async Task<(int Missing, bool Tripped)> DetectDriftAsync(
@@ -156,14 +238,8 @@ internal sealed partial class SyncInstallationsCommandHandler(
         return names;
     }
 
-    private async Task AddMissingNamesAsync(
-        Dictionary<string, string> names, IReadOnlyList<AlloyInstallation> current, AlloyEnvironment environment, string userId, CancellationToken cancellationToken)
+    private async Task AddNamesAsync(Dictionary<string, string> names, AlloyEnvironment environment, string userId, CancellationToken cancellationToken)
     {
-        if (current.All(i => names.ContainsKey(i.IntegrationId)))
-        {
-            return;
-        }
-
         var integrations = await userIntegrations.ListAsync(environment, userId, cancellationToken);
         if (integrations.IsSuccess)
         {
@@ -182,4 +258,40 @@ internal sealed partial class SyncInstallationsCommandHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alloy user {UserId} of tenant {TenantId} no longer exists; policy {Policy}")]
     private static partial void LogUserMissing(ILogger logger, string tenantId, string userId, DriftPolicy policy);
+}
+
+/// <summary>
+/// What one sync run carries from chunk to chunk: integration names, and 64-bit keys of the (tenant, installation)
+/// pairs listed, to tell removed records without keeping the listing (a key collision, about 1 in 10^8 at 500,000
+/// installations, would delay one removal to a later sync).
+/// </summary>
+internal sealed class SyncPass(Dictionary<string, string> names)
+{
+    public Dictionary<string, string> Names { get; } = names;
+
+    public HashSet<ulong> Seen { get; } = [];
+
+    public HashSet<ulong> Tenants { get; } = [];
+
+    public int Installations { get; set; }
+
+    public int Written { get; set; }
+
+    /// <summary>FNV-1a over the tenant id, a separator and the installation id (stable, no allocation).</summary>
+    public static ulong Key(TenantId tenantId, string installationId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in tenantId.Value)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ '\n') * 1099511628211UL;
+        foreach (var c in installationId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
 }
