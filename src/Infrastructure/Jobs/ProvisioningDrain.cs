@@ -9,13 +9,16 @@ namespace IntegrationHub.Infrastructure.Jobs;
 /// will see the new account: the account row commits before the request, the run reads the rows after it starts); a
 /// request once it has started queues the next. A queued run that has not started here within
 /// <see cref="StaleAfter"/> (another process took it, or the queue is long) no longer holds the next request back.
-/// At most <see cref="ProvisioningOptions.MaxConcurrentDrains"/> runs drain at once here: a run that finds them all
+/// With batching on, at most <see cref="ProvisioningOptions.MaxConcurrentDrains"/> runs drain at once here: a run that finds them all
 /// busy waits for one to finish before it counts as started, so the accounts a burst makes due meanwhile go to Alloy in
 /// one batch instead of being split among many runs.
 /// </summary>
 public sealed class ProvisioningDrain(TimeProvider time, IOptions<ProvisioningOptions> options) : IDisposable
 {
-    private readonly SemaphoreSlim _running = new(options.Value.MaxConcurrentDrains, options.Value.MaxConcurrentDrains);
+    // Without batching, every run sends one account at a time: limiting the runs would limit Alloy calls in flight.
+    private readonly SemaphoreSlim? _running = options.Value.BatchEnabled
+        ? new SemaphoreSlim(options.Value.MaxConcurrentDrains, options.Value.MaxConcurrentDrains)
+        : null;
 
     /// <summary>How long a queued run holds back the next one before this process queues another anyway.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(1);
@@ -42,6 +45,12 @@ public sealed class ProvisioningDrain(TimeProvider time, IOptions<ProvisioningOp
     /// </summary>
     public async Task<IDisposable> StartAsync(CancellationToken cancellationToken)
     {
+        if (_running is null)
+        {
+            Started();
+            return NoSlot.Instance;
+        }
+
         await _running.WaitAsync(cancellationToken);
         Started();
         return new Slot(_running);
@@ -54,7 +63,17 @@ public sealed class ProvisioningDrain(TimeProvider time, IOptions<ProvisioningOp
     public void Abandon() => Interlocked.Exchange(ref _queuedAt, 0);
 
     /// <inheritdoc />
-    public void Dispose() => _running.Dispose();
+    public void Dispose() => _running?.Dispose();
+
+    private sealed class NoSlot : IDisposable
+    {
+        public static readonly NoSlot Instance = new();
+
+        public void Dispose()
+        {
+            // Nothing was taken.
+        }
+    }
 
     private sealed class Slot(SemaphoreSlim running) : IDisposable
     {

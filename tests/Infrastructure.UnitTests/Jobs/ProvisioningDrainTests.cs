@@ -107,4 +107,19 @@ public sealed class ProvisioningDrainTests
         second.Dispose();
         using var thirdSlot = await third.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public async Task StartAsync_WhenBatchingIsOff_ShouldNotLimitTheRuns()
+    {
+        // Arrange: without batching each run sends one account at a time; a limit would cap Alloy calls in flight.
+        using var drain = new ProvisioningDrain(new FakeTimeProvider(), Options.Create(new ProvisioningOptions { BatchEnabled = false, MaxConcurrentDrains = 1 }));
+        using var first = await drain.StartAsync(TestContext.Current.CancellationToken);
+
+        // Act
+        var second = drain.StartAsync(TestContext.Current.CancellationToken);
+
+        // Assert
+        second.IsCompleted.ShouldBeTrue();
+        (await second).Dispose();
+    }
 }

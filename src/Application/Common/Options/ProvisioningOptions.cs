@@ -69,7 +69,8 @@ public sealed class ProvisioningOptions
 
     /// <summary>
     /// How many runs that drain the due accounts may run at once in this process. A burst of signups asks for many runs;
-    /// few at once means each takes many accounts (one batch call) instead of many runs taking a few each.
+    /// few at once means each takes many accounts (one batch call) instead of many runs taking a few each. Only with
+    /// <see cref="BatchEnabled"/>: without batching every run sends one account at a time, and runs are not limited.
     /// </summary>
     [Range(1, 100)]
     public int MaxConcurrentDrains { get; set; } = 2;
