@@ -269,7 +269,8 @@ internal sealed partial class Benchmarks(Layout layout, Profile profile, Report 
 
                 Median ratio: **{F(ratio)}×** from first signup to last provisioned. The signups (P4's endpoint, about a quarter of a
                 tenant's CPU) run on the same core as the provisioning; once the last signup is accepted, the hub provisions the rest at
-                **{F(drainRatio)}×** the direct client's rate. The hub made one Alloy call per tenant (no retries, no duplicate users).
+                **{F(drainRatio)}×** the direct client's rate. Every tenant got exactly one Alloy user (counted at the sandbox); most of them went to Alloy
+                in batches (`POST /users/batch`), so the create calls are far fewer than the tenants.
                 """);
 
             await QueriesAsync(last!, lastTenants!);
@@ -282,7 +283,7 @@ internal sealed partial class Benchmarks(Layout layout, Profile profile, Report 
 
                 Resident set size (VmRSS from /proc) of the process that ran the last P3 round and all of P5, read right after P5:
                 **{F(mb, "N0")} MB**, peak (VmHWM) {F(peak / 1048576.0, "N0")} MB. It holds {profile.ProvisionTenants + profile.ProvisionWarmupTenants:N0} tenants' worth of Hangfire job
-                history in memory (Hangfire.InMemory keeps finished jobs for up to 3 hours), the SQLite page caches, the JIT's code
+                history in memory (few jobs since signups ask for drains; finished ones expire after `Hangfire:InMemoryJobExpiration`), the SQLite page caches, the JIT's code
                 and the mapped runtime and framework images (about 100 MB of the total are file-backed pages of those images, shared
                 with any other .NET process).
                 """);

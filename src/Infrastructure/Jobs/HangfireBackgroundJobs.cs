@@ -22,6 +22,9 @@ public sealed class HangfireBackgroundJobs(IBackgroundJobClient client, HubDbCon
         afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserBatchJob>(j => j.RunAsync(ids, CancellationToken.None)));
     }
 
+    public void EnqueueProvisioningAttempt(long accountId) =>
+        afterCommit.Run(db, () => client.Enqueue<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None)));
+
     public void ScheduleProvisioning(long accountId, DateTimeOffset at) =>
         afterCommit.Run(db, () => client.Schedule<ProvisionAlloyUserJob>(j => j.RunAsync(accountId, CancellationToken.None), at));
 

@@ -88,6 +88,8 @@ public sealed class ProvisioningJobsTests
 
         public void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds) => Batches.Add(accountIds);
 
+        public void EnqueueProvisioningAttempt(long accountId) => throw new NotSupportedException();
+
         public void ScheduleProvisioning(long accountId, DateTimeOffset at) => throw new NotSupportedException();
 
         public void EnqueueDeprovisioning(long accountId) => throw new NotSupportedException();

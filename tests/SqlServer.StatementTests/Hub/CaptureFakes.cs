@@ -60,6 +60,8 @@ internal sealed class CountingBackgroundJobs : IBackgroundJobs
 
     public void EnqueueProvisioning(long accountId) => Interlocked.Increment(ref _count);
 
+    public void EnqueueProvisioningAttempt(long accountId) => Interlocked.Increment(ref _count);
+
     public void ScheduleProvisioning(long accountId, DateTimeOffset at) => Interlocked.Increment(ref _count);
 
     public void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds) => Interlocked.Increment(ref _count);

@@ -25,6 +25,12 @@ public interface IBackgroundJobs
     /// </summary>
     void EnqueueProvisioningBatch(IReadOnlyList<long> accountIds);
 
+    /// <summary>
+    /// Runs one provisioning attempt of the account in a job of its own soon (after the current transaction commits, if
+    /// any): how a drain that finds too few accounts due for a batch lets their single creates run side by side.
+    /// </summary>
+    void EnqueueProvisioningAttempt(long accountId);
+
     /// <summary>Runs provisioning of the account at <paramref name="at"/>.</summary>
     void ScheduleProvisioning(long accountId, DateTimeOffset at);
 
