@@ -153,19 +153,7 @@ internal sealed partial class Benchmarks
     {
         var port = ManagedProcess.FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var settings = new Dictionary<string, string>(credentials.HubSettings())
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
-            ["ConnectionStrings__Hub"] = $"Data Source={database}",
-            ["Database__Provider"] = "Sqlite",
-            ["Alloy__BaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Alloy__ApiKey"] = Sandbox.DevelopmentKey,
-            ["Alloy__Sandbox"] = "false",
-            ["Alloy__Environment"] = "Development",
-            ["Hub__Role"] = "All",
-            ["Hangfire__WorkerCount"] = profile.Workers.ToString(CultureInfo.InvariantCulture),
-        };
+        var settings = Hub.BaseSettings(credentials, sandbox, url, database, "Production", "All", profile.Workers);
 
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         var jwt = credentials.MemberJwt(StartupTenant);

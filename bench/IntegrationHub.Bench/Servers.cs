@@ -153,6 +153,26 @@ internal sealed class Hub : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>
+    /// What every hub a benchmark starts is configured with: its keys, its URL, a SQLite file, the standalone sandbox as
+    /// Alloy, its role and worker count.
+    /// </summary>
+    public static Dictionary<string, string> BaseSettings(
+        Credentials credentials, Sandbox sandbox, Uri url, string database, string environment, string role, int workers) =>
+        new(credentials.HubSettings())
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+            ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
+            ["ConnectionStrings__Hub"] = $"Data Source={database}",
+            ["Database__Provider"] = "Sqlite",
+            ["Alloy__BaseUrl"] = sandbox.BaseUrl.ToString(),
+            ["Alloy__ApiKey"] = Sandbox.DevelopmentKey,
+            ["Alloy__Sandbox"] = "false",
+            ["Alloy__Environment"] = "Development",
+            ["Hub__Role"] = role,
+            ["Hangfire__WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture),
+        };
+
     /// <param name="keepDatabase">Start on the database an earlier hub of the same name left (else a fresh one).</param>
     public static async Task<Hub> StartAsync(Layout layout, string name, int cpu, Sandbox sandbox, Credentials credentials, string role, int workers,
         IReadOnlyDictionary<string, string>? extraSettings = null, bool keepDatabase = false)
@@ -165,18 +185,8 @@ internal sealed class Hub : IAsyncDisposable
             File.Delete(file);
         }
 
-        var settings = new Dictionary<string, string>(credentials.HubSettings())
+        var settings = new Dictionary<string, string>(BaseSettings(credentials, sandbox, url, database, "Benchmark", role, workers))
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
-            ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/'),
-            ["ConnectionStrings__Hub"] = $"Data Source={database}",
-            ["Database__Provider"] = "Sqlite",
-            ["Alloy__BaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Alloy__ApiKey"] = Sandbox.DevelopmentKey,
-            ["Alloy__Sandbox"] = "false",
-            ["Alloy__Environment"] = "Development",
-            ["Hub__Role"] = role,
-            ["Hangfire__WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture),
             // The 15-minute installation sync would land inside some round at random: moved out of the run.
             ["Hangfire__InstallationSyncCron"] = "0 0 31 2 *",
             // Budgets far above what one core can serve: the limiter still runs on every request.

@@ -21,20 +21,7 @@ public sealed class InstallationSynchronizer(IApplicationDbContext db, IWebhookO
         InstallationChangeSource source,
         CancellationToken cancellationToken)
     {
-        // Two refreshes of one tenant may race to insert the same new installation; the loser reloads once.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var records = await ApplyAsync(tenantId, environment, current, source, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
-                return records;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                db.ClearChangeTracker();
-            }
-        }
+        return await SaveWithRetryAsync(() => ApplyAsync(tenantId, environment, current, source, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -50,19 +37,32 @@ public sealed class InstallationSynchronizer(IApplicationDbContext db, IWebhookO
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listed);
+        try
+        {
+            return await SaveWithRetryAsync(() => ApplyListedOnceAsync(environment, listed, source, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            // A chunk's entities are not needed after it: the next chunk starts with an empty tracker.
+            db.ClearChangeTracker();
+        }
+    }
+
+    /// <summary>
+    /// Applies and saves; two writers may race to insert the same new installation, so the loser clears its unit of
+    /// work and applies again (it then finds the winner's row), at most three times in all.
+    /// </summary>
+    private async Task<T> SaveWithRetryAsync<T>(Func<Task<T>> apply, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var inserted = await ApplyListedOnceAsync(environment, listed, source, cancellationToken);
+                var result = await apply();
                 await db.SaveChangesAsync(cancellationToken);
-                return inserted;
+                return result;
             }
             catch (DbUpdateException) when (attempt < 3)
-            {
-                db.ClearChangeTracker();
-            }
-            finally
             {
                 db.ClearChangeTracker();
             }
